@@ -1,0 +1,238 @@
+"""Command-line front end: one sub-command per user-visible action, each a thin call into the core.
+
+Exit codes: 0 ok, 1 failure (one-line reason on stderr), 2 usage error.
+Each area owns its own `_add_*` / `_cmd_*` pair below; the GUI calls the same core functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from redactor import __version__
+from redactor.errors import RedactorError
+
+log = logging.getLogger("redactor")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+# --- locate ---------------------------------------------------------------------------------------------
+
+def _add_locate(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("locate", help="find Bisq data directories and their log files")
+    p.add_argument("--data-dir", type=Path, action="append", default=[], help="also check this folder")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_cmd_locate)
+
+
+def _cmd_locate(args: argparse.Namespace) -> int:
+    from redactor.bisq.datadir import locate, not_found_message
+
+    result = locate(args.data_dir)
+    if args.json:
+        _print_json({
+            "found": [
+                {
+                    "path": str(d.path), "bisq_version": d.bisq_version, "how_found": d.how_found,
+                    "log_files": [
+                        {"name": f.name, "path": str(f.path), "bytes": f.size,
+                         "first_timestamp": f.first_timestamp, "last_timestamp": f.last_timestamp}
+                        for f in d.log_files
+                    ],
+                }
+                for d in result.found
+            ],
+            "searched": [str(p) for p in result.searched],
+        })
+    else:
+        for d in result.found:
+            print(f"Bisq {d.bisq_version}: {d.path} ({d.how_found}), {len(d.log_files)} log files, "
+                  f"{d.total_log_bytes / 1e6:.1f} MB")
+            for f in d.log_files:
+                print(f"  {f.name:14} {f.size:>12,} bytes  {f.first_timestamp or '?'} .. {f.last_timestamp or '?'}")
+    if not result.found:
+        print(not_found_message(result.searched), file=sys.stderr)
+        return 1
+    return 0
+
+
+# --- logs and contract (redactor.text) -------------------------------------------------------------------
+
+def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("sanitize-log", help="remove personal data from a Bisq log file")
+    p.add_argument("input", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--report", type=Path)
+    p.set_defaults(handler=_cmd_sanitize_log)
+
+
+def _cmd_sanitize_log(args: argparse.Namespace) -> int:
+    raise RedactorError("sanitize-log is not implemented yet")
+
+
+def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("scrub-contract", help="remove payment-account data from a contract JSON")
+    p.add_argument("input", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=_cmd_scrub_contract)
+
+
+def _cmd_scrub_contract(args: argparse.Namespace) -> int:
+    raise RedactorError("scrub-contract is not implemented yet")
+
+
+# --- screenshots (redactor.image) ------------------------------------------------------------------------
+
+def _add_redact_image(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("redact-image", help="black out payment-account details in a Bisq screenshot")
+    p.add_argument("input", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--boxes", type=Path, help="write the redacted boxes (categories only) as JSON")
+    p.set_defaults(handler=_cmd_redact_image)
+
+
+def _cmd_redact_image(args: argparse.Namespace) -> int:
+    raise RedactorError("redact-image is not implemented yet")
+
+
+# --- bundle and agent tools (redactor.bundle) ------------------------------------------------------------
+
+def _add_trades(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("trades", help="list the trade IDs found in the Bisq logs")
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_trades)
+
+
+def _cmd_trades(args: argparse.Namespace) -> int:
+    raise RedactorError("trades is not implemented yet")
+
+
+def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("bundle", help="write the support bundle for one trade")
+    p.set_defaults(handler=_cmd_bundle)
+
+
+def _cmd_bundle(args: argparse.Namespace) -> int:
+    raise RedactorError("bundle is not implemented yet")
+
+
+def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("verify", help="(agents) check a bundle's hashes and layout")
+    p.add_argument("zip", type=Path)
+    p.set_defaults(handler=_cmd_verify)
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    raise RedactorError("verify is not implemented yet")
+
+
+def _add_merge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("merge", help="(agents) merge a buyer and a seller bundle into one case")
+    p.set_defaults(handler=_cmd_merge)
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    raise RedactorError("merge is not implemented yet")
+
+
+def _add_close(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("close", help="(agents) mark a case closed; it is purged 30 days later")
+    p.set_defaults(handler=_cmd_close)
+
+
+def _cmd_close(args: argparse.Namespace) -> int:
+    raise RedactorError("close is not implemented yet")
+
+
+def _add_purge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("purge", help="(agents) delete cases closed more than 30 days ago")
+    p.set_defaults(handler=_cmd_purge)
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    raise RedactorError("purge is not implemented yet")
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("demo", help="build a bundle from the embedded demo Bisq data directory")
+    p.add_argument("-o", "--output-dir", type=Path, default=Path("out"))
+    p.set_defaults(handler=_cmd_demo)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    raise RedactorError("demo is not implemented yet")
+
+
+# --- desktop app -----------------------------------------------------------------------------------------
+
+def _add_gui(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("gui", help="open the desktop app")
+    p.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)  # smoke tests: close after N s
+    p.set_defaults(handler=_cmd_gui)
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    raise RedactorError("gui is not implemented yet")
+
+
+COMMANDS = (
+    _add_locate, _add_sanitize_log, _add_scrub_contract, _add_redact_image, _add_trades, _add_bundle,
+    _add_verify, _add_merge, _add_close, _add_purge, _add_demo, _add_gui,
+)
+
+
+def version_text() -> str:
+    try:
+        from redactor.image.tesseract_bin import tesseract_version_text
+        tess = tesseract_version_text()
+    except Exception as exc:  # noqa: BLE001 - the version line must never crash
+        tess = f"unavailable ({exc})"
+    return f"bisq-redactor {__version__}\nTesseract: {tess}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bisq-redactor",
+        description="Prepare a Bisq support bundle without leaking payment-account data.",
+    )
+    parser.add_argument("--version", action="store_true", help="show versions (app and Tesseract) and exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.version:
+        print(version_text())
+        return 0
+    if not getattr(args, "handler", None):
+        if args.command is None and getattr(sys, "frozen", False):
+            args = parser.parse_args(["gui"])  # the installed app started with no arguments: open the window
+        else:
+            parser.print_help()
+            return 2
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except RedactorError as exc:
+        print(f"bisq-redactor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bisq-redactor: interrupted; nothing was written", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Screenshot redaction: OCR, layout, detection of payment-account details, irreversible fill."""

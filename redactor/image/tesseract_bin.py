@@ -1,0 +1,88 @@
+"""Find the Tesseract binary: the copy bundled with the installed app first, then PATH.
+
+Installers put Tesseract under `resources/tesseract/` (binary, its libraries and `tessdata/`), so the app
+never depends on (or is confused by) a system Tesseract of another version.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from redactor.errors import TesseractMissing
+from redactor.resources import get_resource_path
+
+INSTALL_HINT = (
+    "Tesseract OCR is not installed. Install it and try again: on Debian/Ubuntu `sudo apt install "
+    "tesseract-ocr`, on macOS `brew install tesseract`, on Windows the installer from the UB Mannheim "
+    "Tesseract page; or use the Bisq Support Redactor installer, which includes it."
+)
+
+
+@dataclass(frozen=True)
+class TesseractBinary:
+    command: Path
+    tessdata_dir: Path | None  # None: the binary's compiled-in default
+    bundled: bool
+
+    def env(self) -> dict[str, str]:
+        """Environment for running this binary: single-threaded (OpenMP threads only slow it down on
+        small images and fight our own process pool), and the bundled tessdata if any."""
+        env = dict(os.environ)
+        env["OMP_THREAD_LIMIT"] = "1"
+        if self.tessdata_dir is not None:
+            env["TESSDATA_PREFIX"] = str(self.tessdata_dir)
+        if self.bundled:
+            lib_dir = str(self.command.parent)
+            key = "DYLD_LIBRARY_PATH" if sys.platform == "darwin" else "LD_LIBRARY_PATH"
+            if not sys.platform.startswith("win"):
+                env[key] = lib_dir + os.pathsep + env.get(key, "")
+        return env
+
+
+def _bundled() -> TesseractBinary | None:
+    root = get_resource_path("tesseract")
+    exe = root / ("tesseract.exe" if sys.platform.startswith("win") else "tesseract")
+    if exe.is_file():
+        tessdata = root / "tessdata"
+        return TesseractBinary(command=exe, tessdata_dir=tessdata if tessdata.is_dir() else None, bundled=True)
+    return None
+
+
+@lru_cache(maxsize=1)
+def find_tesseract() -> TesseractBinary:
+    override = os.environ.get("BISQ_REDACTOR_TESSERACT")
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise TesseractMissing(f"BISQ_REDACTOR_TESSERACT points to {path}, which does not exist.")
+        return TesseractBinary(command=path, tessdata_dir=None, bundled=False)
+    bundled = _bundled()
+    if bundled is not None:
+        return bundled
+    found = shutil.which("tesseract")
+    if found is None:
+        raise TesseractMissing(INSTALL_HINT)
+    return TesseractBinary(command=Path(found), tessdata_dir=None, bundled=False)
+
+
+@lru_cache(maxsize=1)
+def tesseract_version_text() -> str:
+    binary = find_tesseract()
+    out = subprocess.run([str(binary.command), "--version"], capture_output=True, text=True, env=binary.env(),
+                         timeout=20, check=False)
+    first = (out.stdout or out.stderr).splitlines()[0] if (out.stdout or out.stderr) else "unknown"
+    where = "bundled" if binary.bundled else str(binary.command)
+    return f"{first.strip()} ({where})"
+
+
+def available_languages() -> set[str]:
+    binary = find_tesseract()
+    out = subprocess.run([str(binary.command), "--list-langs"], capture_output=True, text=True, env=binary.env(),
+                         timeout=20, check=False)
+    return {line.strip() for line in out.stdout.splitlines()[1:] if line.strip()}
