@@ -22,7 +22,8 @@ def make_bisq2(path: Path) -> Path:
     (path / "db" / "private").mkdir(parents=True)
     (path / "tor").mkdir()
     (path / "tor" / "debug.log").write_text("Nov 18 08:00:00.000 [notice] Bootstrapped 100%\n")
-    (path / "bisq.log").write_text("Nov-18 08:12:01.044 [main] INFO  b.a.ApplicationService: Data directory: <HOME_DIR>/x \n")
+    (path / "bisq.log").write_text(
+        "Nov-18 08:12:01.044 [main] INFO  b.a.ApplicationService: Data directory: <HOME_DIR>/x \n")
     return path
 
 
