@@ -182,7 +182,11 @@ def _add_gui(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
-    raise RedactorError("gui is not implemented yet")
+    try:
+        from redactor.gui.app import run
+    except ImportError as exc:
+        raise RedactorError(f"The desktop app needs PySide6 (pip install 'bisq-support-redactor[gui]'): {exc}") from exc
+    return run(quit_after=args.quit_after)
 
 
 COMMANDS = (

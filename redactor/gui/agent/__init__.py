@@ -1,0 +1,1 @@
+"""The agent view: open and verify a bundle, merge, close and purge cases."""

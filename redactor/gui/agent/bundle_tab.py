@@ -1,0 +1,197 @@
+"""Agents: open a bundle, see the verify result and the checklist at a glance, look at its screenshots and logs.
+
+The bundle is never extracted: members are read into memory one at a time, only after the core's verify ran.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from redactor.gui import workers
+from redactor.gui.pages.base import Message, heading
+from redactor.gui.settings import Settings
+from redactor.gui.widgets.image_editor import ImageEditor
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+TEXT_PREVIEW_BYTES = 2_000_000
+
+
+def checklist_lines(checklist: Any) -> list[str]:
+    """The core's checklist as display lines, whatever its shape (mapping, pairs or sentences)."""
+    if checklist is None:
+        return []
+    if isinstance(checklist, dict):
+        items: list[Any] = list(checklist.items())
+    else:
+        items = list(checklist)
+    lines = []
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2:
+            label, value = item
+            if isinstance(value, bool):
+                lines.append(f"{'✔' if value else '✘'}  {label}")
+            else:
+                lines.append(f"{label}: {value}")
+        else:
+            lines.append(str(item))
+    return lines
+
+
+def read_member(zip_path: Path, name: str) -> tuple[str, Any]:
+    """("image", QImage) or ("text", str) for one member of the bundle."""
+    with zipfile.ZipFile(zip_path) as zf:
+        info = zf.getinfo(name)
+        with zf.open(info) as fh:
+            data = fh.read() if name.lower().endswith(IMAGE_SUFFIXES) else fh.read(TEXT_PREVIEW_BYTES + 1)
+    if name.lower().endswith(IMAGE_SUFFIXES):
+        from PIL import Image
+
+        from redactor.gui.imaging import to_qimage
+
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            return "image", (to_qimage(im), im.size)
+    text = data[:TEXT_PREVIEW_BYTES].decode("utf-8", errors="replace")
+    if len(data) > TEXT_PREVIEW_BYTES:
+        text += "\n… (preview cut at 2 MB)"
+    return "text", text
+
+
+class BundleTab(QWidget):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.path: Path | None = None
+        self.result: Any = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Check a bundle a trader sent"))
+        row = QHBoxLayout()
+        self.open_button = QPushButton("&Open bundle…")
+        self.open_button.clicked.connect(self.choose)
+        self.path_label = QLabel("No bundle open.")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.open_button)
+        row.addWidget(self.path_label, 1)
+        layout.addLayout(row)
+        self.verdict = QLabel("")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.verdict)
+
+        split = QSplitter()
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        check_label = QLabel("Chec&klist:")
+        self.checklist = QListWidget()
+        check_label.setBuddy(self.checklist)
+        lv.addWidget(check_label)
+        lv.addWidget(self.checklist, 1)
+        files_label = QLabel("&Files in the bundle:")
+        self.files = QListWidget()
+        files_label.setBuddy(self.files)
+        self.files.currentItemChanged.connect(self._file_picked)
+        lv.addWidget(files_label)
+        lv.addWidget(self.files, 2)
+        split.addWidget(left)
+        self.viewer = QStackedWidget()
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.image = ImageEditor(editable=False)
+        self.viewer.addWidget(self.text)
+        self.viewer.addWidget(self.image)
+        split.addWidget(self.viewer)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        self.message = Message()
+        layout.addWidget(self.message)
+
+    def choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open a support bundle", self.settings.last_folder("bundles"),
+                                              "Support bundle (*.zip);;All files (*)")
+        if name:
+            self.settings.set_last_folder("bundles", Path(name))
+            self.open(Path(name))
+
+    def open(self, path: Path) -> workers.Job:
+        self.path, self.result = path, None
+        self.path_label.setText(str(path))
+        self.verdict.setText("Checking…")
+        self.checklist.clear()
+        self.files.clear()
+        self.text.clear()
+        self.image.clear()
+
+        def work(ctl: workers.Control) -> Any:
+            from redactor.bundle.verify import verify_bundle
+
+            result = verify_bundle(path)
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+            except (OSError, zipfile.BadZipFile):
+                names = []
+            return result, names
+
+        self.message.info("")
+        return workers.run_job("checking the bundle", work, on_done=self._checked, on_failed=self._failed)
+
+    def _failed(self, text: str) -> None:
+        self.verdict.setText("")
+        self.message.error(text)
+
+    def _checked(self, outcome: Any) -> None:
+        result, names = outcome
+        self.result = result
+        if result.ok:
+            self.verdict.setText("<span style='color:#2e7d32; font-weight:600'>✔ The bundle is intact: every file "
+                                 "matches its checksum and the layout is as expected.</span>")
+        else:
+            problems = "".join(f"<li>{p}</li>" for p in result.problems)
+            self.verdict.setText("<span style='color:#c62828; font-weight:600'>✘ Do not trust this bundle:"
+                                 f"</span><ul>{problems}</ul>")
+        for line in checklist_lines(result.checklist):
+            self.checklist.addItem(line)
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.files.addItem(item)
+
+    def _file_picked(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if current is None or self.path is None:
+            return
+        name = current.data(Qt.ItemDataRole.UserRole)
+        path = self.path
+        workers.run_job(f"opening {name}", lambda _ctl: read_member(path, name), on_done=self._show_member,
+                        on_failed=self.message.error)
+
+    def _show_member(self, member: tuple[str, Any]) -> None:
+        kind, content = member
+        if kind == "image":
+            preview, size = content
+            self.image.set_image(preview, size, [])
+            self.viewer.setCurrentWidget(self.image)
+        else:
+            self.text.setPlainText(content)
+            self.viewer.setCurrentWidget(self.text)

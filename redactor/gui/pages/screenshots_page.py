@@ -1,0 +1,325 @@
+"""Step 3: screenshots. Each is redacted in the background, then shown before/after for the user to correct."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from redactor.gui import workers
+from redactor.gui.pages.base import Message, Page, heading
+from redactor.gui.settings import Settings
+from redactor.gui.state import KIND_LABELS, FlowState, Shot
+from redactor.gui.widgets.image_editor import ImageEditor
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
+
+
+def redact_job(path: Path) -> Any:
+    """The worker body: the core finds what to black out; we also make the preview image off the GUI thread."""
+
+    def work(ctl: workers.Control) -> Any:
+        from redactor.gui.imaging import to_qimage
+        from redactor.image.redact import detect, load_image
+
+        ctl.progress(f"Opening {path.name}…")
+        image = load_image(path)
+        ctl.check()
+        preview = to_qimage(image)
+        ctl.check()
+        ctl.progress(f"Reading the text in {path.name}…")
+        redaction = detect(image)
+        return redaction, preview
+
+    return work
+
+
+class ScreenshotsPage(Page):
+    title = "Screenshots"
+
+    def __init__(self, state: FlowState, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(state, settings, parent)
+        self._jobs: dict[int, workers.Job] = {}
+        self._pasted = 0
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Screenshots support asked for"))
+        intro = QLabel("Add the screenshots (drop them here, paste with Ctrl+V, or choose files). The app blacks "
+                       "out payment details; check each one, drag over anything else to hide, click a black box "
+                       "to uncover it. The final image uses exactly the boxes you see.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        split = QSplitter()
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("&Add files…")
+        self.add_button.clicked.connect(self._pick_files)
+        self.paste_button = QPushButton("&Paste")
+        self.paste_button.setToolTip("Paste a screenshot from the clipboard (Ctrl+V)")
+        self.paste_button.clicked.connect(self.paste)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.paste_button)
+        lv.addLayout(buttons)
+        list_label = QLabel("Screensh&ots:")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Screenshots")
+        list_label.setBuddy(self.list)
+        self.list.currentRowChanged.connect(self._show)
+        lv.addWidget(list_label)
+        lv.addWidget(self.list, 1)
+        kind_row = QHBoxLayout()
+        kind_label = QLabel("&Kind:")
+        self.kind = QComboBox()
+        for key, text in KIND_LABELS.items():
+            self.kind.addItem(text, key)
+        kind_label.setBuddy(self.kind)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        kind_row.addWidget(kind_label)
+        kind_row.addWidget(self.kind, 1)
+        lv.addLayout(kind_row)
+        self.remove_button = QPushButton("Re&move screenshot")
+        self.remove_button.clicked.connect(self.remove_current)
+        lv.addWidget(self.remove_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        lv.addWidget(self.progress)
+        split.addWidget(left)
+
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        tools = QHBoxLayout()
+        self.original = QCheckBox("Show o&riginal")
+        self.original.setToolTip("Before: outline the boxes instead of filling them")
+        self.editor = ImageEditor()
+        self.original.toggled.connect(self.editor.set_show_original)
+        zoom_out = QPushButton("−")
+        zoom_out.setToolTip("Zoom out (Ctrl+-)")
+        fit = QPushButton("&Fit")
+        fit.setToolTip("Fit the screenshot in the window (Ctrl+0)")
+        zoom_in = QPushButton("+")
+        zoom_in.setToolTip("Zoom in (Ctrl++)")
+        self.box_count = QLabel("")
+        tools.addWidget(self.original)
+        tools.addStretch(1)
+        tools.addWidget(self.box_count)
+        tools.addWidget(zoom_out)
+        tools.addWidget(fit)
+        tools.addWidget(zoom_in)
+        rv.addLayout(tools)
+        self.editor.boxesChanged.connect(self._boxes_changed)
+        zoom_out.clicked.connect(self.editor.zoom_out)
+        zoom_in.clicked.connect(self.editor.zoom_in)
+        fit.clicked.connect(self.editor.fit)
+        rv.addWidget(self.editor, 1)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        self.message = Message()
+        layout.addWidget(self.message)
+
+        for keys, slot in ((QKeySequence.StandardKey.Paste, self.paste), (QKeySequence.StandardKey.ZoomIn,
+                           self.editor.zoom_in), (QKeySequence.StandardKey.ZoomOut, self.editor.zoom_out),
+                           (QKeySequence("Ctrl+0"), self.editor.fit)):
+            QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self._sync_controls()
+
+    # --- adding ---
+
+    def add_files(self, paths: list[Path], kind: str | None = None) -> None:
+        for path in paths:
+            self.settings.set_last_folder("screenshots", path)
+            shot = Shot(path=Path(path), kind=kind or self._guess_kind())
+            self.state.shots.append(shot)
+            self.list.addItem("")
+            self._start(shot)
+        self.list.setCurrentRow(self.list.count() - 1)
+        self._sync_controls()
+
+    def _guess_kind(self) -> str:
+        """Suggest the kinds in the order support asks for them; the user can change it."""
+        taken = {s.kind for s in self.state.shots}
+        return next((k for k in KIND_LABELS if k not in taken), "other")
+
+    def _pick_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Choose screenshots", self.settings.last_folder("screenshots"),
+                                                IMAGE_FILTER)
+        if names:
+            self.add_files([Path(n) for n in names])
+
+    def paste(self) -> None:
+        self.add_mime(QGuiApplication.clipboard().mimeData())
+
+    def add_mime(self, mime: QMimeData | None) -> bool:
+        """Files (drag and drop, copied in a file manager) or raw image data (a screenshot tool's clipboard)."""
+        if mime is None:
+            return False
+        files = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+        files = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
+        if files:
+            self.add_files(files)
+            return True
+        if mime.hasImage():
+            image = QImage(mime.imageData())
+            if not image.isNull():
+                self._pasted += 1
+                key = -self._pasted
+                target = self.state.work_dir() / f"pasted-{self._pasted}.png"
+                job = workers.run_job("saving the pasted screenshot", lambda _ctl: image.save(str(target), b"PNG"),
+                                      on_done=lambda ok: self._pasted_saved(key, target, ok),
+                                      on_failed=self.message.error,
+                                      on_finished=lambda: self._forget(key))
+                self._jobs[key] = job
+                self._sync_controls()
+                return True
+        self.message.error("The clipboard holds no picture. Take the screenshot again, or save it and add the file.")
+        return False
+
+    def _forget(self, key: int) -> None:
+        self._jobs.pop(key, None)
+        self._sync_controls()
+
+    def _pasted_saved(self, key: int, target: Path, ok: bool) -> None:
+        self._jobs.pop(key, None)
+        if ok:
+            self.add_files([target])
+        else:
+            self.message.error("The pasted picture could not be stored. Save it as a file and add that instead.")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        if self.add_mime(event.mimeData()):
+            event.acceptProposedAction()
+
+    # --- redaction in the background ---
+
+    def _start(self, shot: Shot) -> None:
+        shot.busy, shot.error = True, None
+        job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path))
+        job.progress.connect(lambda text, _f: self.message.info(text))
+        job.done.connect(lambda result: self._redacted(shot, result))
+        job.failed.connect(lambda text: self._failed(shot, text))
+        job.finished.connect(lambda: self._finished(shot))
+        self._jobs[id(shot)] = job
+        self._refresh_item(shot)
+        workers.start(job)
+
+    def _redacted(self, shot: Shot, result: Any) -> None:
+        redaction, preview = result
+        shot.redaction, shot.preview, shot.boxes = redaction, preview, list(redaction.boxes)
+        if shot in self.state.shots and self.list.currentRow() == self.state.shots.index(shot):
+            self._show(self.list.currentRow())
+        if redaction.problems:
+            self.message.error(f"{shot.path.name}: " + " ".join(redaction.problems) +
+                               " Check the image and black out anything still readable.")
+
+    def _failed(self, shot: Shot, text: str) -> None:
+        shot.error = text
+        self.message.error(text)
+
+    def _finished(self, shot: Shot) -> None:
+        shot.busy = False
+        self._jobs.pop(id(shot), None)
+        self._refresh_item(shot)
+        if not self._jobs and not self.message.text().startswith(shot.path.name):
+            self.message.info("All screenshots are checked. Look at each one before you go on.")
+        self._sync_controls()
+        self.changed.emit()
+
+    def cancel_all(self) -> None:
+        for job in self._jobs.values():
+            job.cancel()
+
+    # --- list and editor ---
+
+    def _refresh_item(self, shot: Shot) -> None:
+        if shot not in self.state.shots:
+            return
+        row = self.state.shots.index(shot)
+        status = ("checking…" if shot.busy else "could not be read" if shot.error
+                  else f"{len(shot.boxes or [])} boxes")
+        self.list.item(row).setText(f"{shot.path.name}\n{KIND_LABELS.get(shot.kind, shot.kind)} — {status}")
+
+    def current(self) -> Shot | None:
+        row = self.list.currentRow()
+        return self.state.shots[row] if 0 <= row < len(self.state.shots) else None
+
+    def _show(self, row: int) -> None:
+        shot = self.current()
+        self.editor.clear()
+        if shot is not None:
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(shot.kind)))
+            self.kind.blockSignals(False)
+            if shot.preview is not None and shot.redaction is not None:
+                size = (shot.redaction.width, shot.redaction.height)
+                self.editor.set_image(shot.preview, size, list(shot.boxes or []))
+        self._sync_controls()
+
+    def _kind_changed(self, _index: int) -> None:
+        shot = self.current()
+        if shot is not None:
+            shot.kind = self.kind.currentData()
+            self._refresh_item(shot)
+
+    def _boxes_changed(self) -> None:
+        shot = self.current()
+        if shot is not None and shot.boxes is not None:
+            shot.boxes = self.editor.boxes()
+            self._refresh_item(shot)
+            self._sync_controls()
+
+    def remove_current(self) -> None:
+        shot = self.current()
+        if shot is None:
+            return
+        job = self._jobs.pop(id(shot), None)
+        if job is not None:
+            job.cancel()
+        row = self.state.shots.index(shot)
+        self.state.shots.pop(row)
+        self.list.takeItem(row)
+        self._show(self.list.currentRow())
+        self.changed.emit()
+
+    def _sync_controls(self) -> None:
+        shot = self.current()
+        self.kind.setEnabled(shot is not None)
+        self.remove_button.setEnabled(shot is not None)
+        self.progress.setVisible(bool(self._jobs))
+        n = len(shot.boxes or []) if shot is not None else 0
+        self.box_count.setText(f"{n} black box{'es' if n != 1 else ''}" if shot is not None and shot.ready else "")
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def problem(self) -> str | None:
+        if self._jobs:
+            return f"Wait until the screenshots have been checked ({len(self._jobs)} left)."
+        return None

@@ -1,0 +1,151 @@
+"""Every blocking job runs here, off the GUI thread (like OnionShare's desktop/onionshare/threads.py).
+
+A `Job` wraps one core call. It runs on a QThreadPool thread and reports back through Qt signals, which Qt
+delivers on the GUI thread (queued connections), so pages never touch widgets from a worker. Cancelling sets a
+flag the core polls through its `cancel` callable; a job that cannot stop early has its result dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from redactor.errors import RedactorError
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.05  # seconds; the core may report per line, the window needs ~20 updates a second at most
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the user cancelled it."""
+
+
+class Control:
+    """Handed to the job function: report progress, ask whether the user cancelled."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self._last = 0.0
+
+    def progress(self, message: str, fraction: float | None = None) -> None:
+        now = time.monotonic()
+        if fraction is not None and fraction < 1.0 and now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self._job.progress.emit(message, -1.0 if fraction is None else max(0.0, min(1.0, fraction)))
+
+    def cancelled(self) -> bool:
+        return self._job.is_cancelled()
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Cancelled()
+
+
+class Job(QObject):
+    """One blocking call. Signals: progress(message, fraction or -1), done(result), failed(message),
+    finished() after any outcome (also after a cancel)."""
+
+    progress = Signal(str, float)
+    done = Signal(object)
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, what: str, fn: Callable[[Control], Any]) -> None:
+        super().__init__()
+        self.what = what  # "reading the screenshot": used in error sentences
+        self._fn = fn
+        self._cancel = threading.Event()
+        self.result: Any = None
+        self.error: str | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        """Runs on a pool thread."""
+        try:
+            result = self._fn(Control(self))
+            if not self.is_cancelled():
+                self.result = result
+                self.done.emit(result)
+        except Cancelled:
+            pass
+        except RedactorError as exc:
+            if not self.is_cancelled():
+                self.error = str(exc)
+                self.failed.emit(self.error)
+        except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a sentence, not a crash
+            log.exception("job failed: %s", self.what)
+            if not self.is_cancelled():
+                self.error = friendly_error(self.what, exc)
+                self.failed.emit(self.error)
+        finally:
+            self.finished.emit()
+
+
+def friendly_error(what: str, exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return f"There was not enough memory for {what}. Close other programs and try again."
+    if isinstance(exc, PermissionError):
+        return f"The app was not allowed to open a file while {what} ({exc.filename}). Check its permissions."
+    if isinstance(exc, FileNotFoundError):
+        return f"A file disappeared while {what} ({exc.filename}). Choose it again."
+    if isinstance(exc, OSError):
+        return f"Something on the disk went wrong while {what}: {exc.strerror or exc}."
+    return f"Something unexpected went wrong while {what} ({type(exc).__name__}: {exc}). Nothing was sent anywhere."
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self.job.run()
+
+
+_alive: set[Job] = set()  # keeps Python wrappers alive until their signals have been delivered
+
+
+def start(job: Job, pool: QThreadPool | None = None) -> Job:
+    _alive.add(job)
+    job.finished.connect(lambda: _alive.discard(job))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(job))
+    return job
+
+
+def run_job(what: str, fn: Callable[[Control], Any], *, on_done: Callable[[Any], None] | None = None,
+            on_failed: Callable[[str], None] | None = None,
+            on_progress: Callable[[str, float], None] | None = None,
+            on_finished: Callable[[], None] | None = None) -> Job:
+    """Create, wire and start a job in one call (wiring after `start` could miss a fast job's signals)."""
+    job = Job(what, fn)
+    if on_finished:
+        job.finished.connect(on_finished)
+    if on_progress:
+        job.progress.connect(on_progress)
+    if on_done:
+        job.done.connect(on_done)
+    if on_failed:
+        job.failed.connect(on_failed)
+    return start(job)
+
+
+def running() -> int:
+    return len(_alive)
+
+
+def cancel_all() -> None:
+    for job in list(_alive):
+        job.cancel()
