@@ -53,4 +53,8 @@ def run(quit_after: float | None = None, settings: Settings | None = None) -> in
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
         QTimer.singleShot(int(quit_after * 1000) + 50, app.quit)
-    return app.exec()
+    code = app.exec()
+    from redactor.gui import workers
+
+    workers.shutdown()
+    return code

@@ -38,7 +38,7 @@ class Control:
         if fraction is not None and fraction < 1.0 and now - self._last < PROGRESS_INTERVAL:
             return
         self._last = now
-        self._job.progress.emit(message, -1.0 if fraction is None else max(0.0, min(1.0, fraction)))
+        Job._emit(self._job.progress, message, -1.0 if fraction is None else max(0.0, min(1.0, fraction)))
 
     def cancelled(self) -> bool:
         return self._job.is_cancelled()
@@ -75,22 +75,27 @@ class Job(QObject):
         """Runs on a pool thread."""
         try:
             result = self._fn(Control(self))
-            if not self.is_cancelled():
-                self.result = result
-                self.done.emit(result)
         except Cancelled:
             pass
         except RedactorError as exc:
-            if not self.is_cancelled():
-                self.error = str(exc)
-                self.failed.emit(self.error)
+            self.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure must reach the user as a sentence, not a crash
             log.exception("job failed: %s", self.what)
+            self.error = friendly_error(self.what, exc)
+        else:
             if not self.is_cancelled():
-                self.error = friendly_error(self.what, exc)
-                self.failed.emit(self.error)
-        finally:
-            self.finished.emit()
+                self.result = result
+                self._emit(self.done, result)
+        if self.error is not None and not self.is_cancelled():
+            self._emit(self.failed, self.error)
+        self._emit(self.finished)
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window (and this job's QObject) is gone: the app is quitting
+            log.debug("job result dropped: receiver deleted")
 
 
 def friendly_error(what: str, exc: BaseException) -> str:
@@ -149,3 +154,9 @@ def running() -> int:
 def cancel_all() -> None:
     for job in list(_alive):
         job.cancel()
+
+
+def shutdown(wait_ms: int = 3000) -> None:
+    """Cancel everything and give workers a moment to return before the interpreter goes away."""
+    cancel_all()
+    QThreadPool.globalInstance().waitForDone(wait_ms)

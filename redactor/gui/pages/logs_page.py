@@ -30,20 +30,17 @@ from redactor.gui.settings import Settings
 from redactor.gui.state import FlowState
 
 PREVIEW_LINES = 2000
-# Placeholders as the sanitizer writes them, e.g. [EMAIL-1] or <IBAN_2>; the core may export its own pattern.
-FALLBACK_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*(?:[-_#]\d+)?\]|<[A-Z][A-Z0-9_]*(?:[-_#]\d+)?>")
+# Placeholders as the sanitizer writes them: `<email-1>`, `<iban-2>`, `<user>`.
+FALLBACK_PLACEHOLDER = re.compile(r"<[a-z]{2,10}(?:-\d+)?>")
 
 
 def placeholder_pattern() -> re.Pattern[str]:
+    """Only the sanitizer's own kinds, so `<init>` or HTML in a log line is not mistaken for a placeholder."""
     try:
-        from redactor.text import sanitizer
-
-        pattern = getattr(sanitizer, "PLACEHOLDER_RE", None) or getattr(sanitizer, "PLACEHOLDER", None)
-        if isinstance(pattern, re.Pattern):
-            return pattern
+        from redactor.text.placeholders import KINDS
     except ImportError:
-        pass
-    return FALLBACK_PLACEHOLDER
+        return FALLBACK_PLACEHOLDER
+    return re.compile(r"<(?:" + "|".join(map(re.escape, KINDS)) + r")(?:-\d+)?>")
 
 
 class PlaceholderHighlighter(QSyntaxHighlighter):
@@ -77,8 +74,9 @@ class LogsPage(Page):
         self._done_for: tuple[Any, ...] | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(heading("What is removed from your logs"))
-        intro = QLabel("Personal data in Bisq's logs is replaced by placeholders such as [EMAIL-1]. Trade IDs, "
-                       "transaction IDs and onion addresses stay readable: support needs them.")
+        intro = QLabel("Personal data in Bisq's logs is replaced by placeholders such as <b>&lt;email-1&gt;</b>. "
+                       "Trade IDs, transaction IDs and onion addresses stay readable: support needs them.")
+        intro.setTextFormat(Qt.TextFormat.RichText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         names_row = QHBoxLayout()
