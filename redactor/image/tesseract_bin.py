@@ -41,7 +41,10 @@ class TesseractBinary:
             lib_dir = str(self.command.parent)
             key = "DYLD_LIBRARY_PATH" if sys.platform == "darwin" else "LD_LIBRARY_PATH"
             if not sys.platform.startswith("win"):
-                env[key] = lib_dir + os.pathsep + env.get(key, "")
+                # A frozen app's loader points LD_LIBRARY_PATH at its own _internal/ libraries and keeps the
+                # user's value in *_ORIG; Tesseract gets its own folder plus the user's value, never _internal/.
+                inherited = env.get(key + "_ORIG", "") if getattr(sys, "frozen", False) else env.get(key, "")
+                env[key] = lib_dir + (os.pathsep + inherited if inherited else "")
         return env
 
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Linux package: one-folder PyInstaller build with Tesseract inside, wrapped as .tar.gz and .deb.
+#
+#   bash packaging/linux/build.sh            build (called by `make package`)
+#   bash packaging/linux/build.sh --if-stale build only when the sources changed since the last build
+#
+# Needs: the project's venv with PyInstaller (`pip install -e '.[dev,package]'`), tesseract-ocr and the
+# tesseract-ocr-<lang> packages (installed here with apt-get when missing and we are root), dpkg-deb.
+# Output in dist/: bisq-redactor/ (the app folder), bisq-redactor-<version>-linux-x86_64.tar.gz,
+# bisq-redactor_<version>_amd64.deb, and bisq-redactor.sources-sha256 (what the folder was built from).
+# No AppImage: appimagetool is not in Debian and cannot be downloaded on this machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO=$PWD
+PY=${PY:-$REPO/.venv/bin/python}
+LANGS=${BISQ_TESSERACT_LANGS:-eng,deu,fra,spa,ita,por,pol,ces,vie,osd}
+DIST=$REPO/dist
+APP=$DIST/bisq-redactor
+STAMP=$DIST/bisq-redactor.sources-sha256
+
+sources_hash() {
+  # Everything the folder is built from: code, resources, packaging, installed packages, the Tesseract it copies.
+  { find redactor resources packaging pyproject.toml -type f ! -path '*/__pycache__/*' -print0 | sort -z \
+      | xargs -0 sha256sum
+    "$PY" -m pip freeze --exclude-editable 2>/dev/null
+    tesseract --version 2>&1 | head -1
+    echo "$LANGS"
+  } | sha256sum | cut -d' ' -f1
+}
+
+if [[ "${1:-}" == "--if-stale" && -x "$APP/bisq-redactor" && -f "$STAMP" && "$(cat "$STAMP")" == "$(sources_hash)" ]]; then
+  echo "dist/bisq-redactor is up to date"
+  exit 0
+fi
+
+start=$(date +%s)
+
+# 1. Tesseract and the languages we bundle, from Debian's packages.
+missing=()
+for lang in ${LANGS//,/ }; do
+  [[ -f /usr/share/tesseract-ocr/5/tessdata/$lang.traineddata ]] || missing+=("tesseract-ocr-$lang")
+done
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+"$PY" packaging/linux/collect_tesseract.py build/tesseract-linux --langs "$LANGS"
+
+# 2. The app folder.
+rm -rf "$APP" "$STAMP"
+BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
+  --distpath "$DIST" --workpath build/pyinstaller packaging/bisq-redactor.spec
+cp packaging/linux/bisq-redactor.desktop "$APP/"
+VERSION=$("$PY" -c 'import redactor; print(redactor.__version__)')
+
+# 3. .tar.gz (unpack anywhere, run ./bisq-redactor/bisq-redactor) and .deb (/opt/bisq-redactor + menu entry).
+rm -f "$DIST"/bisq-redactor-*-linux-x86_64.tar.gz "$DIST"/bisq-redactor_*_amd64.deb
+tar -C "$DIST" -czf "$DIST/bisq-redactor-$VERSION-linux-x86_64.tar.gz" bisq-redactor
+"$PY" packaging/linux/make_deb.py "$APP" "$VERSION" "$DIST/bisq-redactor_${VERSION}_amd64.deb"
+
+sources_hash >"$STAMP"
+echo "built in $(($(date +%s) - start)) s: $(du -sh "$APP" | cut -f1) unpacked;" \
+  "$(du -h "$DIST/bisq-redactor-$VERSION-linux-x86_64.tar.gz" | cut -f1) tar.gz;" \
+  "$(du -h "$DIST/bisq-redactor_${VERSION}_amd64.deb" | cut -f1) deb"
