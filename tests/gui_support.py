@@ -58,7 +58,7 @@ def render_trade_details(path: Path, scale: float = 1.0) -> dict[str, str]:
         ("BTC buyer payment details", values["payment"]),
         ("Deposit transaction ID", "c3b9fb78a452ce2fc90cff1608510235503e3b727683b71c7fefee54198bad63"),
     ]
-    w, h = int(1280 * scale), int(420 * scale)
+    w, h = int(1280 * scale), int(720 * scale)  # scale 4: a 5K (5120 × 2880) screen
     im = Image.new("RGB", (w, h), (255, 255, 255))
     draw = ImageDraw.Draw(im)
     font = ImageFont.truetype(str(FONTS / "IBMPlexSans-Regular.ttf"), int(17 * scale))

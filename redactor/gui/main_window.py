@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QWidget
@@ -9,6 +11,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWi
 from redactor.gui import workers
 from redactor.gui.pages.flow import TraderFlow
 from redactor.gui.settings import THEMES, Settings
+
+if TYPE_CHECKING:
+    from redactor.gui.agent.agent_view import AgentView
 
 TITLE = "Bisq Support Redactor"
 
@@ -19,7 +24,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle(TITLE)
         self.flow = TraderFlow(self.settings)
-        self._agent: QWidget | None = None
+        self._agent: AgentView | None = None
         self.views = QStackedWidget()
         self.views.addWidget(self.flow)
         self.setCentralWidget(self.views)
@@ -29,7 +34,7 @@ class MainWindow(QMainWindow):
             self.resize(1100, 760)
 
     @property
-    def agent(self):  # type: ignore[no-untyped-def]
+    def agent(self) -> AgentView:
         """The agent view is built on first use: traders never pay for it at start-up."""
         if self._agent is None:
             from redactor.gui.agent.agent_view import AgentView

@@ -33,26 +33,27 @@ from redactor.gui.widgets.image_editor import ImageEditor
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 TEXT_PREVIEW_BYTES = 2_000_000
+ROLE_NAMES = {"buyer": "BTC buyer", "seller": "BTC seller"}
 
 
-def checklist_lines(checklist: Any) -> list[str]:
-    """The core's checklist as display lines, whatever its shape (mapping, pairs or sentences)."""
-    if checklist is None:
+def checklist_lines(checklist: Any, prefix: str = "") -> list[str]:
+    """The core's checklist ({item key: present}, or {role: {...}} after a merge) as display lines."""
+    from redactor.bundle.checklist import ITEMS
+
+    if not checklist:
         return []
-    if isinstance(checklist, dict):
-        items: list[Any] = list(checklist.items())
-    else:
-        items = list(checklist)
+    if not isinstance(checklist, dict):
+        return [f"{prefix}{item}" for item in checklist]
     lines = []
-    for item in items:
-        if isinstance(item, tuple) and len(item) == 2:
-            label, value = item
-            if isinstance(value, bool):
-                lines.append(f"{'✔' if value else '✘'}  {label}")
-            else:
-                lines.append(f"{label}: {value}")
+    for key, value in checklist.items():
+        if isinstance(value, dict):
+            lines += checklist_lines(value, f"{ROLE_NAMES.get(key, key)}: ")
+        elif isinstance(value, bool):
+            sentence, required = ITEMS.get(key, (str(key), True))
+            mark = "✔" if value else "✘" if required else "–"
+            lines.append(f"{mark}  {prefix}{sentence}")
         else:
-            lines.append(str(item))
+            lines.append(f"{prefix}{key}: {value}")
     return lines
 
 

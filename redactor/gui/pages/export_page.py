@@ -20,38 +20,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from redactor.errors import RedactorError
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
 from redactor.gui.settings import Settings
-from redactor.gui.state import KIND_LABELS, ROLES, FlowState
+from redactor.gui.state import ROLES, FlowState
 
 SEND_NOTE = (
     "<b>Sending it:</b> give this file only to the support agent who asked for it, in a private message "
     "(a direct message on Matrix, or the way the agent named in the Bisq support chat). Never post it in a "
     "public room or forum. The agent can check that the file was not changed."
 )
-# Screenshots support asks for in most cases; an error popup only when there was one.
-WANTED_KINDS = ("trade-details", "dispute-details", "chat-first-message")
 OK, MISSING, OPTIONAL = "✔", "✘", "–"
 
 
 def checklist(state: FlowState) -> list[tuple[str, str]]:
-    """(mark, sentence) for what the trader has given so far; the core's own list is shown after export."""
+    """(mark, sentence) for support's checklist (the core's items) against what the trader has given so far."""
+    from redactor.bundle.checklist import ITEMS
+
     kinds = {s.kind for s in state.shots if s.ready}
+    have = {
+        "description": bool(state.description.strip()),
+        "txids": bool(state.txids),
+        "logs": bool(state.log_paths),
+        "contract": state.contract is not None,
+    }
     items = [
-        (OK if state.trade_id else MISSING, f"Trade ID: {state.trade_id or 'missing'}"),
-        (OK if state.role else MISSING, f"Your role: {ROLES.get(state.role, 'missing')}"),
-        (OK if state.description.strip() else MISSING, "Description of what happened"),
-        (OK if state.txids else MISSING,
-         f"Transaction IDs: {len(state.txids)}" if state.txids else "Transaction IDs: none given"),
-        (OK if state.log_paths else MISSING, f"Bisq logs: {len(state.log_paths)} files, cleaned"),
+        (OK if state.trade_id else MISSING, f"the trade ID: {state.trade_id or 'missing'}"),
+        (OK if state.role else MISSING, f"your role: {ROLES.get(state.role, 'missing')}"),
     ]
-    for kind in WANTED_KINDS:
-        items.append((OK if kind in kinds else MISSING, f"Screenshot: {KIND_LABELS[kind]}"))
-    if "error-popup" in kinds:
-        items.append((OK, f"Screenshot: {KIND_LABELS['error-popup']}"))
-    items.append((OK if state.contract else OPTIONAL,
-                  "Contract JSON" if state.contract else "Contract JSON (optional, not given)"))
+    for key, (sentence, required) in ITEMS.items():
+        ok = have.get(key, key.split(":", 1)[-1] in kinds)
+        items.append((OK if ok else MISSING if required else OPTIONAL, sentence))
     return items
 
 
@@ -145,7 +145,8 @@ class ExportPage(Page):
             return
         try:
             case = self.state.make_case()
-        except Exception as exc:  # noqa: BLE001 - the core's checks speak for themselves
+            case.validate()
+        except RedactorError as exc:  # the core's checks are written for traders
             self.message.error(str(exc))
             return
         self.settings.set_last_folder("export", out.parent)
@@ -179,7 +180,7 @@ class ExportPage(Page):
     def _progress(self, text: str, fraction: float) -> None:
         if fraction >= 0:
             self.progress.setValue(int(fraction * 1000))
-        self.message.info(text)
+        self.message.info(text[:1].upper() + text[1:] + ("…" if fraction < 1 else ""))
 
     def _failed(self, text: str) -> None:
         self.message.error(text)
