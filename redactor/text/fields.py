@@ -1,0 +1,81 @@
+"""Where Bisq puts payment-account data in text: payload field names and one-line detail labels.
+
+Source: ../shared/bisq/facts.md section 5 (5b one-line texts, 5c bank labels, 5d payload JSON keys, 5e labels).
+Each field maps to the placeholder kind its value becomes. "contact" means: decide from the value (an e-mail,
+a phone number, or another account handle).
+"""
+
+from __future__ import annotations
+
+# Payload fields (JSON keys in pre-1.7.0 contracts, and `key=value` in Lombok toString dumps), facts.md 5d.
+# `id`, `paymentMethodId`, `maxTradePeriod` and the country codes are deliberately absent: not personal.
+PAYLOAD_FIELDS: dict[str, str] = {
+    # names
+    "holderName": "name", "accountHolderName": "name", "bankAccountName": "name", "beneficiaryName": "name",
+    "contact": "contact", "accountOwner": "name", "userName": "name",
+    # e-mail and phone
+    "email": "email", "holderEmail": "email", "emailOrMobileNr": "contact", "mobileNr": "phone",
+    "mobileNumber": "phone", "beneficiaryPhone": "phone",
+    # account numbers and handles
+    "iban": "iban", "bic": "account", "accountNr": "account", "bankAccountNumber": "account",
+    "beneficiaryAccountNr": "account", "sortCode": "account", "ifsc": "account", "branchId": "account",
+    "bankId": "account", "bankCode": "account", "bankBranchCode": "account", "bankSwiftCode": "account",
+    "intermediarySwiftCode": "account", "nationalAccountId": "account", "accountId": "contact",
+    "payid": "contact", "pixKey": "contact", "promptPayId": "contact", "virtualPaymentAddress": "account",
+    "cashTag": "account", "venmoUserName": "account", "accountHolderId": "contact", "holderTaxId": "account",
+    "address": "account", "answer": "text", "question": "text",
+    # addresses and places
+    "postalAddress": "address", "holderAddress": "address", "beneficiaryAddress": "address",
+    "beneficiaryCity": "address", "bankAddress": "address", "intermediaryAddress": "address", "city": "address",
+    "state": "address",
+    # bank identity
+    "bankName": "bank", "bankBranch": "bank", "bankBranchName": "bank", "intermediaryName": "bank",
+    "intermediaryBranch": "bank", "acceptedBanks": "bank",
+    # free text
+    "extraInfo": "text", "requirements": "text", "specialInstructions": "text",
+    # the account-age salt (excludeFromJsonDataMap) and the offer's free-text extras (facts.md section 6)
+    "salt": "salt", "f2fCity": "address", "f2fExtraInfo": "text", "cashByMailExtraInfo": "text",
+    # API form of the contract (PaymentAccountPayloadInfo): the multi-line popup text
+    "paymentDetails": "payment",
+}
+
+# Labels inside one-line payment details (`<Method> - <label>: <value>, <label>: <value>`), facts.md 5b/5c/5e.
+DETAIL_LABELS: dict[str, str] = {
+    "Account owner full name": "name", "Account owner name": "name", "Full name (first, middle, last)": "name",
+    "User name/Phone number": "contact", "User name": "name", "Name": "name", "Recipients User name": "name",
+    "Recipients Phone number": "phone", "Recipients User name/Phone number": "contact", "Contact info": "contact",
+    "Account owner full name / email": "contact", "Sender's name, per trade contract": "name",
+    "Email": "email", "Email or mobile no.": "contact", "Email or phone no.": "contact", "Mobile no.": "phone",
+    "Phone number": "phone", "Beneficiary phone number": "phone",
+    "IBAN": "iban", "BIC": "account", "IBAN used for Bisq trading on Tikkie": "iban", "Account no.": "account",
+    "Account number": "account", "Account no. (IBAN)": "account", "Account No. (or IBAN)": "account",
+    "Kontonummer": "account", "CLABE": "account", "Cuenta": "account", "Número de cuenta": "account",
+    "CBU number": "account", "Bank ID (BIC/SWIFT)": "account", "Bank code": "account",
+    "Institution Number": "account", "Branch no.": "account", "UK sort code": "account", "UK Sort code": "account",
+    "Routing Number": "account", "Código da Agência": "account", "BSB code": "account", "Transit Number": "account",
+    "Bank name": "bank", "Bank": "bank", "Branch": "bank", "Account": "contact", "IFS Code": "account",
+    "Personal ID": "account", "Cadastro de Pessoas Físicas (CPF)": "account", "Rol Único Tributario (RUT)": "account",
+    "CUIL/CUIT": "account", "Wallet ID": "account", "CAP Code": "account",
+    "Pix Key (CPF, CNPJ, Email, Phone number or UUID)": "contact", "Virtual Payment Address": "account",
+    "Citizen ID/Tax ID or phone no.": "contact", "PayID": "contact",
+    "UserID linked to financial institution. Like phone number or email or CVU.": "contact",
+    "Username or email or phone no.": "contact", "Venmo username": "account", "Receiver's altcoin address": "account",
+    "Postal address": "address", "Address": "address", "Beneficiary address": "address",
+    "Additional information": "text", "City": "address", "City for 'Face to face' meeting": "address",
+    "State/Province/Region": "address", "City / State/Province/Region": "address", "Extra requirements": "text",
+    "Secret question": "text", "Answer": "text", "Receiving Bank SWIFT Code": "account",
+    "Receiving Bank name": "bank", "Receiving Bank branch": "bank", "Receiving Bank address": "address",
+    "Intermediary Bank SWIFT Code": "account", "Intermediary Bank name": "bank",
+    "Intermediary Bank branch": "bank", "Intermediary Bank address": "address",
+    # Labels whose values stay (low risk, useful to support); listed so they end the previous value.
+    "Country of bank": "", "Country": "", "Account type": "", "Accepted banks (ID)": "", "Receiving Bank Country": "",
+    "Intermediary Bank Country": "",
+}
+
+# Literal snippets (lower-cased) that mark a log line as carrying a payload dump or one-line payment details.
+# In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=`
+# (facts.md 3a), and nearly every one-line text has "Account owner …"; each extra trigger costs a pass over
+# the whole log, so the list is short. `sanitize_text` (short texts) checks every line instead.
+PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload", b"account owner", b"salt=", b"wire transfer - ")
+# Words that make a bare national-format number in the same line a phone number.
+PHONE_TRIGGERS: tuple[bytes, ...] = (b"call", b"phone", b"mobile", b"tel:")
