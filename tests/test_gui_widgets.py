@@ -172,3 +172,21 @@ def test_gui_command_opens_and_quits(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "cfg" / "Bisq" / "Bisq Support Redactor.ini").is_file()  # geometry saved on close
+
+
+def test_keyboard_adds_moves_resizes_and_removes_a_box(qtbot, editor: ImageEditor) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_A)
+    assert len(editor.boxes()) == 2
+    added = editor.selected_box()
+    assert added is editor.boxes()[1] and added.reason == "manual"
+    qtbot.keyClick(editor, Qt.Key.Key_Right)
+    qtbot.keyClick(editor, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    moved = editor.selected_box()
+    assert (moved.x, moved.y, moved.w, moved.h) == (added.x + 10, added.y, added.w, added.h + 10)
+    qtbot.keyClick(editor, Qt.Key.Key_N)  # wraps to the first (detected) box
+    assert editor.selected_box().reason == "iban"
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    assert [b.reason for b in editor.boxes()] == ["manual"]

@@ -25,7 +25,7 @@ from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
 from redactor.gui.settings import Settings
 from redactor.gui.state import KIND_LABELS, FlowState, Shot
-from redactor.gui.widgets.image_editor import ImageEditor
+from redactor.gui.widgets.image_editor import KEYBOARD_HELP, ImageEditor
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
@@ -133,6 +133,9 @@ class ScreenshotsPage(Page):
         zoom_in.clicked.connect(self.editor.zoom_in)
         fit.clicked.connect(self.editor.fit)
         rv.addWidget(self.editor, 1)
+        keys = QLabel(KEYBOARD_HELP + " Ctrl+wheel or Ctrl+± zooms.")
+        keys.setWordWrap(True)
+        rv.addWidget(keys)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)

@@ -1,6 +1,9 @@
 """Before/after view of a screenshot with its black boxes: zoom, draw a box to black out more, click a box to
 remove it. The boxes shown are exactly the boxes the final image gets (the export passes them to the core).
 
+Keyboard (the view has focus): A adds a box in the middle of the view, N / P select the next / previous box,
+arrows move it, Shift+arrows resize it, Delete removes it, Escape clears the selection.
+
 Scene coordinates are the original image's pixels, whatever the size of the preview image shown, so boxes go
 to the core unchanged.
 """
@@ -10,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
 
 MIN_BOX = 4  # pixels; smaller drags are treated as clicks
 CLICK_SLOP = 4  # screen pixels a click may move and still count as a click
 MANUAL_REASON = "manual"
+KEY_STEP = 10  # original pixels an arrow key moves or resizes the selected box
+KEYBOARD_HELP = ("Keyboard: A adds a box, N/P select the next/previous box, arrows move it, Shift+arrows resize "
+                 "it, Delete removes it.")
 
 
 def make_box(x: int, y: int, w: int, h: int, reason: str = MANUAL_REASON) -> Any:
@@ -32,8 +38,13 @@ class BoxItem(QGraphicsRectItem):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(1)
 
-    def show_original(self, original: bool) -> None:
-        if original:  # outline what will be covered, so the user can check what is under it
+    def show_original(self, original: bool, selected: bool = False) -> None:
+        if selected:  # keyboard selection: a thick blue frame, in either mode
+            pen = QPen(QColor(30, 136, 229), 3)
+            pen.setCosmetic(True)  # 3 screen pixels at any zoom
+            self.setPen(pen)
+            self.setBrush(QBrush(QColor(229, 57, 53, 60) if original else Qt.GlobalColor.black))
+        elif original:  # outline what will be covered, so the user can check what is under it
             self.setBrush(QBrush(QColor(229, 57, 53, 60)))
             self.setPen(QPen(QColor(229, 57, 53), 0))
         else:  # exactly what the export does: a flat, opaque fill
@@ -54,8 +65,11 @@ class ImageEditor(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.NoDrag if editable else QGraphicsView.DragMode.ScrollHandDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Screenshot editor: drag to black out more, click a black box to remove it")
+        self.setAccessibleDescription(KEYBOARD_HELP)
+        self.setToolTip(KEYBOARD_HELP)
         self._pixmap_item: QGraphicsPixmapItem | None = None
         self._items: list[BoxItem] = []
+        self._selected: BoxItem | None = None
         self._original = False
         self._fit = True
         self._press: QPointF | None = None
@@ -69,6 +83,7 @@ class ImageEditor(QGraphicsView):
         self.scene().clear()
         self._pixmap_item = None
         self._items = []
+        self._selected = None
         self._rubber = None
         self.image_size = (0, 0)
 
@@ -105,6 +120,8 @@ class ImageEditor(QGraphicsView):
     def remove_box(self, box: Any) -> None:
         for item in list(self._items):
             if item.box is box:
+                if item is self._selected:
+                    self._selected = None
                 self._items.remove(item)
                 self.scene().removeItem(item)
                 self.boxesChanged.emit()
@@ -121,7 +138,65 @@ class ImageEditor(QGraphicsView):
     def set_show_original(self, original: bool) -> None:
         self._original = original
         for item in self._items:
-            item.show_original(original)
+            item.show_original(original, item is self._selected)
+
+    # --- keyboard ---
+
+    def selected_box(self) -> Any | None:
+        return self._selected.box if self._selected is not None else None
+
+    def select(self, index: int | None) -> None:
+        previous = self._selected
+        self._selected = self._items[index % len(self._items)] if index is not None and self._items else None
+        for item in (previous, self._selected):
+            if item is not None:
+                item.show_original(self._original, item is self._selected)
+        if self._selected is not None:
+            self.ensureVisible(self._selected)
+
+    def _replace_selected(self, dx: int, dy: int, dw: int, dh: int) -> None:
+        item = self._selected
+        if item is None:
+            return
+        b = item.box
+        width, height = self.image_size
+        w = max(MIN_BOX, min(b.w + dw, width))
+        h = max(MIN_BOX, min(b.h + dh, height))
+        x = max(0, min(b.x + dx, width - w))
+        y = max(0, min(b.y + dy, height - h))
+        item.box = make_box(x, y, w, h, b.reason)
+        item.setRect(QRectF(x, y, w, h))
+        self.ensureVisible(item)
+        self.boxesChanged.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        index = self._items.index(self._selected) if self._selected in self._items else -1
+        if not self.editable or not self.image_size[0]:
+            super().keyPressEvent(event)
+        elif key in (Qt.Key.Key_A, Qt.Key.Key_Insert):
+            center = self.mapToScene(self.viewport().rect().center())
+            w, h = max(MIN_BOX, self.image_size[0] // 10), max(MIN_BOX, self.image_size[1] // 20)
+            if self.add_box(round(center.x()) - w // 2, round(center.y()) - h // 2, w, h) is not None:
+                self.select(len(self._items) - 1)
+        elif key in (Qt.Key.Key_N, Qt.Key.Key_P):
+            self.select(index + (1 if key == Qt.Key.Key_N else -1) if index >= 0 else 0)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected is not None:
+            self.remove_box(self._selected.box)
+            self.select(index if index < len(self._items) else index - 1)
+        elif key == Qt.Key.Key_Escape and self._selected is not None:
+            self.select(None)
+        elif key in arrows and self._selected is not None:
+            dx, dy = arrows[Qt.Key(key)]
+            if shift:
+                self._replace_selected(0, 0, dx * KEY_STEP, dy * KEY_STEP)
+            else:
+                self._replace_selected(dx * KEY_STEP, dy * KEY_STEP, 0, 0)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
 
     def zoom(self) -> float:
         return self.transform().m11()
