@@ -68,15 +68,39 @@ def _cmd_locate(args: argparse.Namespace) -> int:
 # --- logs and contract (redactor.text) -------------------------------------------------------------------
 
 def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("sanitize-log", help="remove personal data from a Bisq log file")
-    p.add_argument("input", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True)
-    p.add_argument("--report", type=Path)
+    p = sub.add_parser(
+        "sanitize-log", help="remove personal data from a Bisq log file",
+        description="Copy a Bisq log with names, IBANs, e-mails, phone numbers, your OS user name, peer IPs, "
+                    "bridge lines and keys replaced by placeholders such as <email-1>; trade IDs, tx IDs and "
+                    "onion addresses stay readable. The private map of placeholders to the removed values is "
+                    "written beside OUTPUT as OUTPUT.map.json: keep it, never send it.")
+    p.add_argument("input", type=Path, help="the log file to read (never modified)")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="where to write the sanitized log (its private map goes to OUTPUT.map.json)")
+    p.add_argument("--report", type=Path, help="write counts per category as JSON (no values)")
+    p.add_argument("--user-name", action="append", default=[],
+                   help="an OS user name to remove besides those found in home paths (repeatable)")
     p.set_defaults(handler=_cmd_sanitize_log)
 
 
 def _cmd_sanitize_log(args: argparse.Namespace) -> int:
-    raise RedactorError("sanitize-log is not implemented yet")
+    from redactor.text.sanitizer import check_output_path, sanitize_logs
+
+    check_output_path(args.output, [args.input])
+    map_path = args.output.with_name(args.output.name + ".map.json")
+    report = sanitize_logs([args.input], args.output.parent, out_names=[args.output.name],
+                           user_names=args.user_name, workers=1, map_path=map_path)
+    if args.report:
+        try:
+            args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise RedactorError(f"Could not write the report {args.report}: {exc.strerror or exc}") from exc
+    f = report.files[0]
+    if f.error:
+        raise RedactorError(f.error)
+    found = ", ".join(f"{n} {kind}" for kind, n in sorted(f.counts.items())) or "nothing personal found"
+    print(f"{args.output}: {f.lines} lines; replaced {found}. Private map: {map_path}")
+    return 0
 
 
 def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -87,7 +111,14 @@ def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def _cmd_scrub_contract(args: argparse.Namespace) -> int:
-    raise RedactorError("scrub-contract is not implemented yet")
+    from redactor.text.contract import scrub_contract_file
+    from redactor.text.sanitizer import check_output_path
+
+    check_output_path(args.output, [args.input])
+    counts = scrub_contract_file(args.input, args.output)
+    found = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no payment-account data found"
+    print(f"{args.output}: removed {found}")
+    return 0
 
 
 # --- screenshots (redactor.image) ------------------------------------------------------------------------

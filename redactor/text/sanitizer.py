@@ -463,3 +463,28 @@ def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderT
     share placeholders with them."""
     data = text.encode("utf-8", "surrogatepass")
     return sanitize_bytes(data, user_names, table).decode("utf-8", "surrogatepass")
+
+
+_BISQ_MARKERS = ("btc_mainnet", "btc_testnet", "btc_regtest", "bisq.properties", "bisq.conf")
+
+
+def inside_bisq_data_dir(path: Path) -> Path | None:
+    """The Bisq data directory that `path` would be written into, if any (only names are checked)."""
+    for folder in _resolve(Path(path)).parents:
+        try:
+            if any((folder / m).exists() for m in _BISQ_MARKERS) or (
+                    (folder / "db").is_dir() and ((folder / "tor").is_dir() or (folder / "i2p").is_dir())):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def check_output_path(output: Path, inputs: Sequence[Path]) -> None:
+    """Refuse an output that would replace an input or land inside a Bisq data directory."""
+    out = _resolve(Path(output))
+    if any(out == _resolve(Path(i)) for i in inputs):
+        raise UnsafeOutput(f"Refusing to overwrite the input {output}; choose another output file.")
+    data_dir = inside_bisq_data_dir(out)
+    if data_dir is not None:
+        raise UnsafeOutput(f"Refusing to write into the Bisq data directory {data_dir}; choose a folder outside it.")

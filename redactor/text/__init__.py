@@ -1,0 +1,1 @@
+"""Text redaction: the streaming log sanitizer (sanitizer.py, detectors.py) and the contract JSON scrubber."""
