@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 demo: system-deps $(STAMP)
 	$(PY) -m redactor demo
 
-test: system-deps $(STAMP)
+test: system-deps $(STAMP) $(VENV)/.installed-package
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -46,8 +46,13 @@ bench-images: system-deps $(STAMP)
 bench-bundle: system-deps $(STAMP)
 	$(PY) benchmarks/bench_bundle.py
 
-package: system-deps $(STAMP)
+# PyInstaller for the Linux package; `make test` needs it too (tests/test_package.py builds dist/ when stale).
+PKG_STAMP := $(VENV)/.installed-package
+$(PKG_STAMP): $(STAMP)
 	$(PY) -m pip install -q -e '.[dev,package]'
+	touch $(PKG_STAMP)
+
+package: system-deps $(PKG_STAMP)
 	bash packaging/linux/build.sh
 
 screenshots: system-deps $(STAMP)

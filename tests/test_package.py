@@ -39,9 +39,13 @@ VOLATILE_KEY = re.compile(r"time|date|created|generated|duration|elapsed|seconds
 
 @pytest.fixture(scope="module")
 def app() -> Path:
-    """The packaged executable, built (or rebuilt when the sources changed) by packaging/linux/build.sh."""
+    """The packaged executable: BISQ_PACKAGED_APP (the release workflow on Windows/macOS), else the Linux
+    build in dist/, built (or rebuilt when the sources changed) by packaging/linux/build.sh."""
+    given = os.environ.get("BISQ_PACKAGED_APP")
+    if given:
+        return Path(given).resolve()
     if not sys.platform.startswith("linux"):
-        pytest.skip("the packaged smoke test runs on Linux; the release workflow runs it per OS")
+        pytest.skip("set BISQ_PACKAGED_APP to the built executable to smoke-test a package on this OS")
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (`make package` or `make test` installs it)")
     res = subprocess.run(["bash", str(REPO / "packaging" / "linux" / "build.sh"), "--if-stale"], cwd=REPO,
@@ -53,6 +57,14 @@ def app() -> Path:
     return exe
 
 
+def _tesseract_dir(app: Path) -> Path:
+    """resources/tesseract inside the package: _internal/ (Linux, Windows) or the .app's Frameworks/Resources."""
+    for base in (app.parent / "_internal", app.parent.parent / "Frameworks", app.parent.parent / "Resources"):
+        if (base / "resources" / "tesseract" / "tessdata").is_dir():
+            return base / "resources" / "tesseract"
+    raise AssertionError(f"no resources/tesseract/tessdata next to {app}")
+
+
 @pytest.fixture
 def bare_env(tmp_path: Path) -> dict[str, str]:
     """An environment with no Tesseract, Python or Qt reachable: PATH is an empty folder, HOME is empty."""
@@ -60,8 +72,12 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
     empty.mkdir()
     home = tmp_path / "home"
     home.mkdir()
-    return {"PATH": str(empty), "HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen",
-            "XDG_RUNTIME_DIR": str(home)}
+    env = {"PATH": str(empty), "HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen",
+           "XDG_RUNTIME_DIR": str(home)}
+    if sys.platform.startswith("win"):  # Windows processes need these to start at all
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR", "TEMP", "TMP") if k in os.environ})
+        env.update({"USERPROFILE": str(home), "APPDATA": str(home / "AppData"), "LOCALAPPDATA": str(home / "Local")})
+    return env
 
 
 def _run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -72,9 +88,18 @@ def _source_cmd() -> list[str]:
     return [sys.executable, "-m", "redactor"]
 
 
-def _source_env(bare: dict[str, str]) -> dict[str, str]:
-    # Same as the packaged run, but PATH finds the system Tesseract and Python finds the checkout.
-    return {**bare, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+def _source_env(bare: dict[str, str], app: Path) -> dict[str, str]:
+    """The packaged run's environment, but Python finds the checkout and Tesseract comes from the system
+    (Linux: /usr/bin/tesseract 5.3, same tessdata files); on Windows/macOS runners, which have no system
+    Tesseract, the source run is pointed at the package's copy."""
+    env = {**bare, "PATH": os.pathsep.join(["/usr/bin", "/bin", os.path.dirname(sys.executable)]),
+           "PYTHONPATH": str(REPO)}
+    if not sys.platform.startswith("linux"):
+        tess = _tesseract_dir(app)
+        env["BISQ_REDACTOR_TESSERACT"] = str(tess / ("tesseract.exe" if sys.platform.startswith("win") else
+                                                     "tesseract"))
+        env["TESSDATA_PREFIX"] = str(tess / "tessdata")
+    return env
 
 
 def _skip_if_unimplemented(res: subprocess.CompletedProcess[str], command: str) -> None:
@@ -130,7 +155,7 @@ def _run_both(app: Path, bare_env: dict[str, str], tmp_path: Path, args: list[st
               timeout: float = 300) -> tuple[Path, Path]:
     """Run the same command (relative paths) from the package and from source, each in its own folder."""
     outs = []
-    for name, cmd, env in (("packaged", [str(app)], bare_env), ("source", _source_cmd(), _source_env(bare_env))):
+    for name, cmd, env in (("packaged", [str(app)], bare_env), ("source", _source_cmd(), _source_env(bare_env, app))):
         cwd = tmp_path / name
         (cwd / "in").mkdir(parents=True)
         (cwd / "out").mkdir()
@@ -144,7 +169,7 @@ def _run_both(app: Path, bare_env: dict[str, str], tmp_path: Path, args: list[st
         if name == "packaged" and res.returncode != 0:
             # Say so when the source install fails the same way (command not there yet) rather than blaming
             # the package.
-            _skip_if_unimplemented(_run(_source_cmd() + args, _source_env(bare_env), cwd, timeout), args[0])
+            _skip_if_unimplemented(_run(_source_cmd() + args, _source_env(bare_env, app), cwd, timeout), args[0])
         _skip_if_unimplemented(res, args[0])
         assert res.returncode == 0, f"{name} `{' '.join(args)}` failed: {res.stderr[-2000:]}"
         outs.append(cwd / "out")
@@ -161,10 +186,11 @@ def test_version_reports_bundled_tesseract(app: Path, bare_env: dict[str, str], 
 def test_bundled_tesseract_has_languages_and_reads_text(app: Path, bare_env: dict[str, str], tmp_path: Path) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
-    tess_dir = APP_DIR / "_internal" / "resources" / "tesseract"
+    tess_dir = _tesseract_dir(app)
+    exe = str(tess_dir / ("tesseract.exe" if sys.platform.startswith("win") else "tesseract"))
     env = {**bare_env, "LD_LIBRARY_PATH": str(tess_dir), "TESSDATA_PREFIX": str(tess_dir / "tessdata"),
            "OMP_THREAD_LIMIT": "1"}
-    langs = _run([str(tess_dir / "tesseract"), "--list-langs"], env, tmp_path, timeout=60)
+    langs = _run([exe, "--list-langs"], env, tmp_path, timeout=60)
     assert langs.returncode == 0, langs.stderr
     assert LANGS <= {line.strip() for line in langs.stdout.splitlines()[1:]}
 
@@ -172,12 +198,14 @@ def test_bundled_tesseract_has_languages_and_reads_text(app: Path, bare_env: dic
     image = Image.new("RGB", (760, 70), "white")
     ImageDraw.Draw(image).text((12, 16), "Überweisung an Müller: DE89 3704 0044", fill="black", font=font)
     image.save(tmp_path / "line.png")
-    ocr = _run([str(tess_dir / "tesseract"), "line.png", "-", "-l", "deu+eng"], env, tmp_path, timeout=60)
+    ocr = _run([exe, "line.png", "-", "-l", "deu+eng"], env, tmp_path, timeout=60)
     assert ocr.returncode == 0, ocr.stderr
     assert "Überweisung an Müller" in ocr.stdout and "DE89 3704 0044" in ocr.stdout
 
 
 def test_deb_and_tarball_hold_a_working_app(app: Path, bare_env: dict[str, str], tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux") or os.environ.get("BISQ_PACKAGED_APP"):
+        pytest.skip("the .deb and .tar.gz are the Linux build's")
     deb = DIST / f"bisq-redactor_{__version__}_amd64.deb"
     tarball = DIST / f"bisq-redactor-{__version__}-linux-x86_64.tar.gz"
     fields = subprocess.run(["dpkg-deb", "--field", str(deb), "Package", "Version", "Depends"],

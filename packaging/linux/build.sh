@@ -41,6 +41,7 @@ for lang in ${LANGS//,/ }; do
   [[ -f /usr/share/tesseract-ocr/5/tessdata/$lang.traineddata ]] || missing+=("tesseract-ocr-$lang")
 done
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+command -v strip >/dev/null || missing+=(binutils)  # PyInstaller strips libpython with it
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
