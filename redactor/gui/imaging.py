@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtGui import QImage
@@ -19,8 +20,14 @@ def to_qimage(image: Any, max_side: int = PREVIEW_MAX) -> QImage:
         im = im.resize((max(1, round(im.width * ratio)), max(1, round(im.height * ratio))),
                        Image.Resampling.LANCZOS)
     im = im.convert("RGBA")
-    data = im.tobytes("raw", "RGBA")
-    return QImage(data, im.width, im.height, im.width * 4, QImage.Format.Format_RGBA8888).copy()
+    data = im.tobytes("raw", "BGRA")  # = QImage's ARGB32 byte order on little-endian machines
+    fmt = QImage.Format.Format_ARGB32 if sys.byteorder == "little" else QImage.Format.Format_RGBA8888
+    if sys.byteorder != "little":
+        data = im.tobytes("raw", "RGBA")
+    # Premultiplied is what QPixmap uses on the raster engine: converting here keeps fromImage() on the GUI
+    # thread a plain copy.
+    return QImage(data, im.width, im.height, im.width * 4, fmt).convertToFormat(
+        QImage.Format.Format_ARGB32_Premultiplied)
 
 
 def load_preview(path: Any, max_side: int = PREVIEW_MAX) -> tuple[QImage, tuple[int, int]]:

@@ -101,6 +101,7 @@ class LogsPage(Page):
         self.table = QTableWidget()
         self.table.setAccessibleName("Removed items per category and file")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         split.addWidget(self.table)
         preview = QWidget()
         pv = QVBoxLayout(preview)

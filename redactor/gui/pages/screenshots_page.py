@@ -266,7 +266,7 @@ class ScreenshotsPage(Page):
             return
         row = self.state.shots.index(shot)
         status = ("checking…" if shot.busy else "could not be read" if shot.error
-                  else f"{len(shot.boxes or [])} boxes")
+                  else f"{len(shot.boxes or [])} black box{'' if len(shot.boxes or []) == 1 else 'es'}")
         self.list.item(row).setText(f"{shot.path.name}\n{KIND_LABELS.get(shot.kind, shot.kind)} — {status}")
 
     def current(self) -> Shot | None:
