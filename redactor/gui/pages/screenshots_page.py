@@ -178,7 +178,9 @@ class ScreenshotsPage(Page):
 
     def add_mime(self, mime: QMimeData | None) -> bool:
         """Files (drag and drop, copied in a file manager) or raw image data (a screenshot tool's clipboard)."""
-        if mime is None:
+        if mime is None or not mime.formats():
+            self.message.error("The clipboard holds no picture. Take the screenshot again, or save it and add "
+                               "the file.")
             return False
         files = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
         files = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
@@ -191,7 +193,7 @@ class ScreenshotsPage(Page):
                 self._pasted += 1
                 key = -self._pasted
                 target = self.state.work_dir() / f"pasted-{self._pasted}.png"
-                job = workers.run_job("saving the pasted screenshot", lambda _ctl: image.save(str(target), b"PNG"),
+                job = workers.run_job("saving the pasted screenshot", lambda _ctl: image.save(str(target)),
                                       on_done=lambda ok: self._pasted_saved(key, target, ok),
                                       on_failed=self.message.error,
                                       on_finished=lambda: self._forget(key))

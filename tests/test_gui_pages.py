@@ -1,0 +1,97 @@
+"""Single pages: the sentences a trader sees when something is not right, and pasting a screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gui_support import render_trade_details, temp_settings
+from PySide6.QtGui import QGuiApplication, QImage
+
+from redactor.bisq.datadir import locate
+from redactor.gui.pages.bisq_page import BisqPage
+from redactor.gui.pages.export_page import ExportPage
+from redactor.gui.pages.screenshots_page import ScreenshotsPage
+from redactor.gui.pages.trade_page import DESCRIPTION_TEMPLATE, TradePage
+from redactor.gui.state import FlowState
+
+pytestmark = pytest.mark.gui
+
+TRADE_ID = "Xk3pQ-2b6e1f0c-8a4d-4c1e-9f3a-7d5b2e8c1a90-1104"
+
+
+def test_bisq_page_explains_a_folder_without_logs(qtbot, tmp_path: Path, demo_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState()
+    page = BisqPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    empty = tmp_path / "Documents"
+    empty.mkdir()
+    page.choose_folder(empty)
+    qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)
+    assert "does not look like a Bisq data folder" in page.message.text()
+    assert page.problem() == "Choose the Bisq data folder first."
+    page.choose_folder(demo_data_dir)
+    qtbot.waitUntil(lambda: state.data_dir is not None, timeout=10_000)
+    assert state.data_dir.path == demo_data_dir and page.problem() is None
+
+
+def test_trade_page_says_what_is_missing(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState()
+    page = TradePage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    assert page.problem() == "Pick the trade from the list or type its trade ID."
+    page.trade_id.setText("12345")
+    assert "does not look like a Bisq trade ID" in (page.problem() or "")
+    page.trade_id.setText(TRADE_ID)
+    assert "BTC buyer or the BTC seller" in (page.problem() or "")
+    page.set_role("seller")
+    assert page.description.toPlainText() == DESCRIPTION_TEMPLATE
+    assert "Describe what happened" in (page.problem() or "")
+    page.description.setPlainText("What happened: the buyer never paid.")
+    page.txids.setPlainText("deposit: 123")
+    assert (page.problem() or "").startswith("Line 1 of the transaction IDs")
+    page.txids.setPlainText("")
+    page.contract.setText(str(tmp_path / "nope.json"))
+    assert "does not exist" in (page.problem() or "")
+    page.contract.setText("")
+    assert page.problem() is None
+    page.leave()
+    assert (state.trade_id, state.role, state.txids, state.contract) == (TRADE_ID, "seller", {}, None)
+
+
+def test_export_refuses_to_write_into_the_bisq_folder(qtbot, tmp_path: Path, demo_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState(data_dir=locate([demo_data_dir]).found[0], trade_id=TRADE_ID, role="buyer",
+                      description="x\n")
+    page = ExportPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    page.enter()
+    assert page.output.text().endswith(".zip")
+    before = sorted(p.name for p in demo_data_dir.iterdir())
+    page.output.setText(str(demo_data_dir / "bundle.zip"))
+    page.export()
+    assert "outside the Bisq data folder" in page.message.text() and not page.busy()
+    page.output.setText(str(tmp_path / "no-such-folder" / "bundle.zip"))
+    page.export()
+    assert "does not exist" in page.message.text()
+    assert sorted(p.name for p in demo_data_dir.iterdir()) == before
+
+
+@pytest.mark.ocr
+def test_paste_a_screenshot_from_the_clipboard(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    QGuiApplication.clipboard().clear()
+    page.paste()
+    assert "clipboard holds no picture" in page.message.text() and not state.shots
+    shot = tmp_path / "shot.png"
+    render_trade_details(shot)
+    QGuiApplication.clipboard().setImage(QImage(str(shot)))
+    page.paste()
+    qtbot.waitUntil(lambda: len(state.shots) == 1 and not page.busy(), timeout=60_000)
+    pasted = state.shots[0]
+    assert pasted.ready, pasted.error
+    assert pasted.path.parent == state.work_dir() and pasted.kind == "trade-details"
+    assert pasted.boxes, "the IBAN in the pasted screenshot should be found"
+    state.cleanup()
+    assert not pasted.path.exists()  # pasted originals never outlive the session
