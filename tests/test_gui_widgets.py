@@ -190,3 +190,25 @@ def test_keyboard_adds_moves_resizes_and_removes_a_box(qtbot, editor: ImageEdito
     assert editor.selected_box().reason == "iban"
     qtbot.keyClick(editor, Qt.Key.Key_Delete)
     assert [b.reason for b in editor.boxes()] == ["manual"]
+
+
+def test_keyboard_switches_views_and_steps(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from redactor.gui.main_window import MainWindow
+
+    window = MainWindow(temp_settings(tmp_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window, 5000)  # shortcuts only reach the active window
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget() is window.agent
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget() is window.flow
+    qtbot.keyClick(window.flow, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # "&Next" with no folder yet
+    assert window.flow.index() == 0
+    qtbot.waitUntil(lambda: window.flow.hint.text() != "", timeout=5000)
+    assert "Bisq" in window.flow.hint.text()

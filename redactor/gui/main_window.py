@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction("&About")
         about.setShortcut(QKeySequence.StandardKey.HelpContents)
         about.triggered.connect(self.about)
+        # Also on the window itself, so the shortcuts work even where the menu bar is native or hidden.
+        self.addActions([open_bundle, quit_action, self.trader_action, self.agent_action, about])
 
     def open_bundle(self) -> None:
         self.show_agent()
