@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (synthetic Bisq log lines are long by nature)
 """Seeded generator of realistic Bisq 1 logs with planted personal data (benchmarks and tests).
 
 Line formats follow ../shared/bisq/facts.md section 3 (and the demo logs): mostly P2P/price/storage noise,

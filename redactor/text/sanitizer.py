@@ -439,6 +439,7 @@ def _run_parallel(inputs: list[Path], dsts: list[Path], names: list[str], user_n
 
 
 def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
+    check_cancel()
     while True:
         try:
             return fut.result(timeout=0.2)
@@ -449,10 +450,11 @@ def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
 
 
 def sanitize_bytes(data: bytes, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
-                   counts: Counter[str] | None = None) -> bytes:
-    """Sanitize one in-memory text (all lines checked, not only triggered ones)."""
+                   counts: Counter[str] | None = None, *, every_line: bool = True) -> bytes:
+    """Sanitize one in-memory text. `every_line=False` behaves exactly like the log pass (context detectors
+    only on triggered lines); the default checks every line, for free-form text."""
     table = table if table is not None else PlaceholderTable()
-    scanner = Scanner(set(user_names) | user_names_in(data), every_line=True)
+    scanner = Scanner(set(user_names) | user_names_in(data), every_line=every_line)
     hits = scanner.scan(data)
     return _splice(data, hits, lambda k, c, _p: table.get(k, c).encode(), 0,
                    counts if counts is not None else Counter())
