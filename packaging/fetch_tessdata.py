@@ -50,7 +50,7 @@ def fetch(langs: list[str], dest: Path) -> None:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("dest", type=Path, help="tessdata folder to fill")
-    p.add_argument("--langs", default="eng,deu,fra,spa,ita,por,pol,ces,vie,osd")
+    p.add_argument("--langs", default="eng,deu,fra,spa,ita,por,pol,ces,vie")
     args = p.parse_args()
     fetch([lang for lang in args.langs.split(",") if lang], args.dest)
     return 0

@@ -193,6 +193,15 @@ def test_bundled_tesseract_has_languages_and_reads_text(app: Path, bare_env: dic
     langs = _run([exe, "--list-langs"], env, tmp_path, timeout=60)
     assert langs.returncode == 0, langs.stderr
     assert LANGS <= {line.strip() for line in langs.stdout.splitlines()[1:]}
+    if sys.platform.startswith("linux"):
+        # Every library Tesseract loads comes from the package, except glibc (always the system's).
+        ldd = subprocess.run(["ldd", exe], env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                             check=True).stdout
+        package = str(app.parent.resolve())
+        outside = [line.split()[0] for line in ldd.splitlines() if "=>" in line
+                   and package not in os.path.realpath(line.split("=>")[1].split()[0])
+                   and not re.match(r"(libc|libm|ld-linux.*|libdl|libpthread|librt|libresolv)\.so", line.split()[0])]
+        assert not outside, f"bundled tesseract loads system libraries: {outside}"
 
     font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 28)
     image = Image.new("RGB", (760, 70), "white")

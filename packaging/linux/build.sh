@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
 PY=${PY:-$REPO/.venv/bin/python}
-LANGS=${BISQ_TESSERACT_LANGS:-eng,deu,fra,spa,ita,por,pol,ces,vie,osd}
+# osd (orientation detection, 10 MB) is pinned too but left out: the redactor never asks Tesseract to rotate.
+LANGS=${BISQ_TESSERACT_LANGS:-eng,deu,fra,spa,ita,por,pol,ces,vie}
 DIST=$REPO/dist
 APP=$DIST/bisq-redactor
 STAMP=$DIST/bisq-redactor.sources-sha256
@@ -58,6 +59,18 @@ rm -rf "$APP" "$STAMP"
 BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
   --distpath "$DIST" --workpath build/pyinstaller packaging/bisq-redactor.spec
 cp packaging/linux/bisq-redactor.desktop "$APP/"
+# Tesseract's libraries that are byte-identical to ones PyInstaller put in _internal/ (libstdc++, OpenSSL, zlib,
+# Kerberos... 12 MB) become relative symlinks: one copy on disk, and Tesseract still loads them from its folder.
+"$PY" - "$APP/_internal" <<'PYEOF'
+import filecmp, os, sys
+from pathlib import Path
+internal = Path(sys.argv[1])
+for lib in sorted((internal / "resources" / "tesseract").glob("lib*.so*")):
+    twin = internal / lib.name
+    if twin.is_file() and not twin.is_symlink() and filecmp.cmp(lib, twin, shallow=False):
+        lib.unlink()
+        lib.symlink_to(os.path.relpath(twin, lib.parent))
+PYEOF
 VERSION=$("$PY" -c 'import redactor; print(redactor.__version__)')
 
 # 3. .tar.gz (unpack anywhere, run ./bisq-redactor/bisq-redactor) and .deb (/opt/bisq-redactor + menu entry).

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path, help="folder to write (replaced if it exists)")
     p.add_argument("--binary", type=Path, default=Path(shutil.which("tesseract") or "/usr/bin/tesseract"))
     p.add_argument("--tessdata", type=Path, help="source tessdata folder (default: the binary's own)")
-    p.add_argument("--langs", default="eng,deu,fra,spa,ita,por,pol,ces,vie,osd")
+    p.add_argument("--langs", default="eng,deu,fra,spa,ita,por,pol,ces,vie")
     args = p.parse_args(argv)
     langs = [lang for lang in args.langs.split(",") if lang]
     tessdata = args.tessdata or default_tessdata(args.binary)

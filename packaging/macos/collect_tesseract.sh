@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-build/tesseract-macos}
-LANGS=${BISQ_TESSERACT_LANGS:-eng,deu,fra,spa,ita,por,pol,ces,vie,osd}
+LANGS=${BISQ_TESSERACT_LANGS:-eng,deu,fra,spa,ita,por,pol,ces,vie}
 
 brew list tesseract >/dev/null 2>&1 || brew install tesseract
 PREFIX=$(brew --prefix)

@@ -8,7 +8,7 @@
 # Windows finds a program's DLLs in its own folder, so nothing needs rewriting.
 param(
     [string]$Out = "build\tesseract-windows",
-    [string]$Langs = "eng,deu,fra,spa,ita,por,pol,ces,vie,osd",
+    [string]$Langs = "eng,deu,fra,spa,ita,por,pol,ces,vie",
     [switch]$AllowUnpinned
 )
 $ErrorActionPreference = "Stop"

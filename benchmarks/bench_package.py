@@ -1,0 +1,89 @@
+"""Linux package: build time, size (unpacked, .tar.gz, .deb, biggest parts) and start-up time.
+
+    .venv/bin/python benchmarks/bench_package.py [--build] [--runs 5]
+
+--build forces a full `packaging/linux/build.sh` and times it; otherwise the existing dist/ is used (built
+first if missing or stale). Start-up is the wall time of `bisq-redactor --version` (runs the bundled
+Tesseract once) and of `bisq-redactor gui --quit-after 0` (imports Qt, opens the main window offscreen,
+quits), each with PATH pointing at an empty folder; one warm-up run, then the median and worst of --runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DIST = REPO / "dist"
+APP = DIST / "bisq-redactor"
+
+
+def tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    def once() -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120)
+        return time.perf_counter() - t0
+
+    once()  # warm-up: page cache, Qt font cache
+    samples = [once() for _ in range(runs)]
+    return statistics.median(samples), max(samples)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", action="store_true", help="force and time a full build")
+    p.add_argument("--runs", type=int, default=5)
+    args = p.parse_args()
+
+    build_s = None
+    cmd = ["bash", str(REPO / "packaging" / "linux" / "build.sh")] + ([] if args.build else ["--if-stale"])
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=REPO, check=True, env={**os.environ, "PY": sys.executable}, capture_output=True)
+    if args.build:
+        build_s = time.perf_counter() - t0
+
+    internal = APP / "_internal"
+    parts = {
+        "Tesseract + libs + tessdata": internal / "resources" / "tesseract",
+        "PySide6 (Qt)": internal / "PySide6",
+        "OpenCV": internal / "cv2",
+        "NumPy": internal / "numpy",
+    }
+    unpacked = tree_size(APP)
+    tarball = next(DIST.glob("bisq-redactor-*-linux-x86_64.tar.gz"))
+    deb = next(DIST.glob("bisq-redactor_*_amd64.deb"))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"PATH": tmp, "HOME": tmp, "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": tmp}
+        exe = str(APP / "bisq-redactor")
+        version = timed([exe, "--version"], env, args.runs)
+        gui = timed([exe, "gui", "--quit-after", "0"], env, args.runs)
+
+    mb = 1e6
+    print("| Linux package (this machine, 2 cores) | value |")
+    print("| --- | --- |")
+    if build_s is not None:
+        print(f"| build (`make package`: collect Tesseract, PyInstaller, .tar.gz, .deb) | {build_s:.0f} s |")
+    print(f"| unpacked folder | {unpacked / mb:.0f} MB |")
+    for label, path in parts.items():
+        if path.exists():
+            print(f"| – of which {label} | {tree_size(path) / mb:.0f} MB |")
+    print(f"| .tar.gz | {tarball.stat().st_size / mb:.0f} MB |")
+    print(f"| .deb | {deb.stat().st_size / mb:.0f} MB |")
+    print(f"| `bisq-redactor --version` (median / worst of {args.runs}) | {version[0]:.2f} s / {version[1]:.2f} s |")
+    print(f"| `bisq-redactor gui --quit-after 0` (median / worst of {args.runs}) | {gui[0]:.2f} s / {gui[1]:.2f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
