@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from gui_support import render_trade_details, temp_settings
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from redactor.bisq.datadir import locate
@@ -95,3 +96,18 @@ def test_paste_a_screenshot_from_the_clipboard(qtbot, tmp_path: Path) -> None:  
     assert pasted.boxes, "the IBAN in the pasted screenshot should be found"
     state.cleanup()
     assert not pasted.path.exists()  # pasted originals never outlive the session
+
+
+def test_stop_checking_removes_the_screenshots_still_being_read(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    shot = tmp_path / "shot.png"
+    render_trade_details(shot)
+    page.add_files([shot])
+    assert page.busy() and page.problem() == "Wait until the screenshots have been checked (1 left)."
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert not page.busy() and state.shots == [] and page.list.count() == 0
+    assert page.problem() is None and page.message.text().startswith("Stopped.")
+    qtbot.wait(300)
+    assert page.message.text().startswith("Stopped.")  # a late result is dropped, not shown

@@ -34,6 +34,8 @@ class Control:
         self._last = 0.0
 
     def progress(self, message: str, fraction: float | None = None) -> None:
+        if self._job.is_cancelled():
+            return
         now = time.monotonic()
         if fraction is not None and fraction < 1.0 and now - self._last < PROGRESS_INTERVAL:
             return

@@ -103,7 +103,13 @@ class ScreenshotsPage(Page):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        lv.addWidget(self.progress)
+        self.cancel_button = QPushButton("&Stop checking")
+        self.cancel_button.setToolTip("Stop reading the screenshots still being checked and remove them")
+        self.cancel_button.clicked.connect(self.cancel_all)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        lv.addLayout(progress_row)
         split.addWidget(left)
 
         right = QWidget()
@@ -227,10 +233,10 @@ class ScreenshotsPage(Page):
     def _start(self, shot: Shot) -> None:
         shot.busy, shot.error = True, None
         job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path))
-        job.progress.connect(lambda text, _f: self.message.info(text))
+        job.progress.connect(lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None)
         job.done.connect(lambda result: self._redacted(shot, result))
         job.failed.connect(lambda text: self._failed(shot, text))
-        job.finished.connect(lambda: self._finished(shot))
+        job.finished.connect(lambda: self._finished(shot, job))
         self._jobs[id(shot)] = job
         self._refresh_item(shot)
         workers.start(job)
@@ -248,9 +254,13 @@ class ScreenshotsPage(Page):
         shot.error = text
         self.message.error(text)
 
-    def _finished(self, shot: Shot) -> None:
+    def _finished(self, shot: Shot, job: workers.Job) -> None:
         shot.busy = False
-        self._jobs.pop(id(shot), None)
+        if self._jobs.get(id(shot)) is job:
+            del self._jobs[id(shot)]
+        if shot not in self.state.shots:  # removed or stopped meanwhile
+            self._sync_controls()
+            return
         self._refresh_item(shot)
         if not self._jobs and not self.message.text().startswith(shot.path.name):
             self.message.info("All screenshots are checked. Look at each one before you go on.")
@@ -258,8 +268,17 @@ class ScreenshotsPage(Page):
         self.changed.emit()
 
     def cancel_all(self) -> None:
-        for job in self._jobs.values():
+        """Stop every running check; screenshots not yet checked are removed (they cannot be exported)."""
+        for key, job in list(self._jobs.items()):
             job.cancel()
+            self._jobs.pop(key, None)
+        for shot in [s for s in self.state.shots if s.busy]:
+            row = self.state.shots.index(shot)
+            self.state.shots.pop(row)
+            self.list.takeItem(row)
+        self._show(self.list.currentRow())
+        self.message.info("Stopped. Add the screenshots again when you are ready.")
+        self.changed.emit()
 
     # --- list and editor ---
 
@@ -318,6 +337,7 @@ class ScreenshotsPage(Page):
         self.kind.setEnabled(shot is not None)
         self.remove_button.setEnabled(shot is not None)
         self.progress.setVisible(bool(self._jobs))
+        self.cancel_button.setVisible(bool(self._jobs))
         n = len(shot.boxes or []) if shot is not None else 0
         self.box_count.setText(f"{n} black box{'es' if n != 1 else ''}" if shot is not None and shot.ready else "")
 
