@@ -124,9 +124,9 @@ def collect(binary: Path, tessdata: Path, langs: list[str], out: Path) -> dict[s
         record(src, dest)
     shutil.copytree(tessdata / "configs", out / "tessdata" / "configs")
 
-    manifest = {"tesseract_version": subprocess.run([str(binary), "--version"], capture_output=True, text=True,
-                                                    check=True).stdout.splitlines()[0],
-                "languages": langs, "files": sources}
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout
+    manifest: dict[str, object] = {"tesseract_version": version.splitlines()[0], "languages": langs,
+                                   "files": sources}
     (out / "SOURCES.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
