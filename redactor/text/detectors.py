@@ -48,7 +48,7 @@ _HEX_COLON_DOT = [chr(i) in "0123456789abcdefABCDEF:." for i in range(256)]
 _EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])")
 _IPV4_TAIL = re.compile(rb"\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z_]|\.\d)")
 _IPV6_HINT = re.compile(rb"::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
-_VERSION_CONTEXT = (b"version", b"tor ", b"jre", b"jvm", b"build", b"release")
+_VERSION_CONTEXT = re.compile(rb"version|tor |jre|jvm|build|release|v$")
 _IBAN_CLASS = bytearray(b" " * 256)
 for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _IBAN_CLASS[_c] = ord("A")
@@ -106,7 +106,7 @@ P_PAYMENT, P_PHONE, P_BRIDGE = 1, 2, 4
 _TRIGGERS: tuple[tuple[bytes, int], ...] = (
     tuple((t, P_PAYMENT) for t in PAYMENT_TRIGGERS)
     + tuple((t, P_PHONE) for t in PHONE_TRIGGERS)
-    + ((b"using bridges", P_BRIDGE), (b"obfs4 ", P_BRIDGE), (b"webtunnel ", P_BRIDGE))
+    + ((b"using bridges", P_BRIDGE), (b"bridge ", P_BRIDGE))
 )
 
 
@@ -236,14 +236,14 @@ class Scanner:
                 j -= 1
             if j == dot or (j > 0 and (_IS_WORD[buf[j - 1]] or buf[j - 1] == 46)):
                 continue
-            first = int(buf[j:dot])
-            octets = (first, int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if max(octets) > 255 or first in (0, 127):
+            head = buf[j:dot]
+            if head[0] == 48 or head == b"127" or max(len(head), *(len(g) for g in m.groups())) == 3 and max(
+                    int(head), *(int(g) for g in m.groups())) > 255:
                 continue  # 0.x is never a host (and is how Tor versions look); 127.x is loopback
-            before = low[max(0, j - 16):j]
-            if any(w in before for w in _VERSION_CONTEXT) or before.endswith(b"v"):
+            if _VERSION_CONTEXT.search(low, max(0, j - 16), j):
                 continue
-            add((j, m.end(), "ip", ".".join(map(str, octets)), FREE, 1))
+            text = buf[j:m.end()]
+            add((j, m.end(), "ip", text.decode("ascii"), FREE, 1))
 
     @staticmethod
     def _ipv6(buf: bytes, add) -> None:  # type: ignore[no-untyped-def]
@@ -302,11 +302,9 @@ class Scanner:
             s = m.start()
             if s < last:
                 continue
-            e = m.end()
-            while e < n and classes[e] == 66:
-                e += 1
-            while s > 0 and classes[s - 1] == 66:
-                s -= 1
+            e = classes.find(b" ", s)
+            e = n if e < 0 else e
+            s = classes.rfind(b" ", 0, s) + 1
             last = e
             if e - s in (51, 52) and buf[s] in b"5KLc9" and (s == 0 or not _IS_WORD[buf[s - 1]]) and \
                     (e == n or not _IS_WORD[buf[e]]) and wif_valid(buf[s:e]):

@@ -75,7 +75,9 @@ DETAIL_LABELS: dict[str, str] = {
 # Literal snippets (lower-cased) that mark a log line as carrying a payload dump or one-line payment details.
 # In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=`
 # (facts.md 3a), and nearly every one-line text has "Account owner …"; each extra trigger costs a pass over
-# the whole log, so the list is short. `sanitize_text` (short texts) checks every line instead.
-PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload", b"account owner", b"salt=", b"wire transfer - ")
+# the whole log, so the list is short: "accountpayload" covers `…AccountPayload(…)` dumps, the salt map and
+# `paymentAccountPayload=<details>` (SWIFT included). `sanitize_text` (short texts) checks every line instead.
+PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload", b"account owner")
+
 # Words that make a bare national-format number in the same line a phone number.
-PHONE_TRIGGERS: tuple[bytes, ...] = (b"call", b"phone", b"mobile", b"tel:")
+PHONE_TRIGGERS: tuple[bytes, ...] = (b"call", b"phone", b"mobile")
