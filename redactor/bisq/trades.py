@@ -1,0 +1,174 @@
+"""Trades found in Bisq logs: their IDs, when they were seen, and the tx IDs the log ties to each.
+
+The logs are read as bytes and only the few log entries that hold a trade ID or a tx ID are decoded, so the
+21 × 10 MB of a full log set is scanned in about a second. A tx ID is tied to a trade only when the same log
+entry (a timestamped line and its continuation lines, e.g. a contract JSON dump) names exactly that trade;
+its label comes from the words just before it on its line ("deposit tx", "payoutTxId", "takerFeeTxID", ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redactor.bisq import ids
+from redactor.bisq.logfiles import LOG_NAME
+
+log = logging.getLogger(__name__)
+
+# Bisq 1 trade IDs; Bisq 2 trade IDs are bare UUIDs, which Bisq 1 also uses for message uids, so a UUID counts
+# as a trade ID only right after the words "trade id".
+_TRADE = ids.TRADE_ID.pattern.encode()
+_BISQ2_TRADE = rb"(?i:trade ?id)[=: ]+(" + ids.UUID.pattern.encode() + rb")"
+_TXID = ids.TXID.pattern.encode()
+HITS = re.compile(rb"(?P<trade>" + _TRADE + rb")|" + _BISQ2_TRADE + rb"|(?P<tx>" + _TXID + rb")")
+# `MMM-dd HH:mm:ss.SSS ` at a line start (logfiles.TIMESTAMP without `^`, which `match(data, pos)` would not honour).
+_ENTRY_START = re.compile(rb"(?m)^(\S{2,12}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ")
+_MAX_ENTRY_BACK = 256 * 1024  # a contract JSON dump is a few KB; never walk back further than this
+
+# Checked in order on the text between the previous ID on the line and the tx ID, lower-cased, spaces removed.
+LABEL_RULES: tuple[tuple[str, str], ...] = (
+    ("delayedpayout", "delayed payout"),
+    ("payout", "payout"),
+    ("deposit", "deposit"),
+    ("takerfee", "taker fee"),
+    ("offerfeepayment", "maker fee"),
+    ("makerfee", "maker fee"),
+    ("offerid=", "maker fee"),  # `OfferId={}, txId={} is unconfirmed`: the offer's fee tx
+)
+# 64-hex values that are not transactions: the account-age salt in a payload dump, hashes, keys.
+_NOT_A_TX = re.compile(r"(?i)(salt|hash|key|witness|signature|pubkey)\W{0,4}$")
+LABELS = ("deposit", "payout", "delayed payout", "maker fee", "taker fee", "")
+
+
+@dataclass
+class TradeSeen:
+    trade_id: str
+    first_seen: str | None
+    last_seen: str | None
+    txids: dict[str, str] = field(default_factory=dict)  # txid -> label (one of LABELS; "" = unknown)
+
+
+@dataclass
+class _Acc:
+    trade_id: str
+    first_seen: str | None = None
+    first_order: tuple[int, int] = (1 << 30, 0)
+    last_seen: str | None = None
+    last_order: tuple[int, int] = (-1, 0)
+    txids: dict[str, str] = field(default_factory=dict)
+
+    def seen(self, order: tuple[int, int], stamp: str | None) -> None:
+        if order < self.first_order:
+            self.first_order, self.first_seen = order, stamp
+        if order > self.last_order:
+            self.last_order, self.last_seen = order, stamp
+
+    def add_tx(self, txid: str, label: str) -> None:
+        if not self.txids.get(txid):
+            self.txids[txid] = label
+
+
+def _age(path: Path) -> int:
+    """Higher is older: bisq.log 0, bisq_1.log 1, ... (facts.md section 2). Unknown names count as newest."""
+    m = LOG_NAME.match(path.name)
+    return int(m.group(1)) if m and m.group(1) else 0
+
+
+def label_for(context: str) -> str:
+    squeezed = context.lower().replace(" ", "").replace("_", "")
+    for needle, label in LABEL_RULES:
+        if needle in squeezed:
+            return label
+    return ""
+
+
+def _entries_with_hits(data: bytes) -> Iterator[tuple[int, int, list[re.Match[bytes]]]]:
+    """(entry start, entry end, hits) for each log entry holding a trade ID or tx ID, in file order."""
+    hits = list(HITS.finditer(data))
+    i = 0
+    while i < len(hits):
+        pos = hits[i].start()
+        line_start = data.rfind(b"\n", 0, pos) + 1
+        start = line_start
+        floor = max(0, pos - _MAX_ENTRY_BACK)
+        while not _ENTRY_START.match(data, start) and start > floor:
+            start = data.rfind(b"\n", 0, start - 1) + 1
+        if not _ENTRY_START.match(data, start):
+            start = line_start
+        line_end = data.find(b"\n", pos)
+        nxt = _ENTRY_START.search(data, line_end + 1) if line_end >= 0 else None
+        end = nxt.start() if nxt else len(data)
+        group = []
+        while i < len(hits) and hits[i].start() < end:
+            group.append(hits[i])
+            i += 1
+        yield start, end, group
+
+
+def _trade_of(m: re.Match[bytes]) -> str | None:
+    if m.group("trade"):
+        return m.group("trade").decode()
+    if m.group(2):
+        return m.group(2).decode()
+    return None
+
+
+def _scan(data: bytes, age: int, acc: dict[str, _Acc]) -> None:
+    for start, _end, hits in _entries_with_hits(data):
+        stamp_m = _ENTRY_START.match(data, start)
+        stamp = stamp_m.group(1).decode("utf-8", "replace") if stamp_m else None
+        # Order: older files first, then position; negate age so that newer is larger.
+        order = (-age, start)
+        trades = [t for t in (_trade_of(m) for m in hits) if t]
+        for t in trades:
+            acc.setdefault(t, _Acc(t)).seen(order, stamp)
+        entry_trades = set(trades)
+        for k, m in enumerate(hits):
+            if not m.group("tx"):
+                continue
+            line_start = data.rfind(b"\n", 0, m.start()) + 1
+            line_end = data.find(b"\n", m.start())
+            line_end = len(data) if line_end < 0 else line_end
+            on_line = [h for h in hits if line_start <= h.start() < line_end]
+            line_trades = {t for t in map(_trade_of, on_line) if t}
+            owners = line_trades if len(line_trades) == 1 else entry_trades
+            if len(owners) != 1:
+                continue
+            # Label context: the line up to this tx ID, starting after the previous tx ID on the line, so in
+            # "deposit tx A published, delayed payout tx B" A is the deposit and B the delayed payout.
+            ctx_start = line_start
+            for h in hits[:k]:
+                if h.group("tx") and h.start() >= line_start:
+                    ctx_start = h.end()
+            context = data[ctx_start:m.start()].decode("utf-8", "replace")
+            if _NOT_A_TX.search(context[-24:]):
+                continue
+            acc[next(iter(owners))].add_tx(m.group("tx").decode(), label_for(context))
+
+
+def find_trades(log_files: Sequence[Path]) -> list[TradeSeen]:
+    """Every trade ID in the logs with first/last time seen and its tx IDs, the most recently seen first.
+    Unreadable files are skipped with a warning (the caller shows which logs it used)."""
+    acc: dict[str, _Acc] = {}
+    for path in log_files:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path.name, exc)
+            continue
+        _scan(data, _age(path), acc)
+    ordered = sorted(acc.values(), key=lambda a: a.last_order, reverse=True)
+    return [TradeSeen(a.trade_id, a.first_seen, a.last_seen, dict(a.txids)) for a in ordered]
+
+
+def txids_for_trade(log_files: Sequence[Path], trade_id: str) -> dict[str, str]:
+    """The tx IDs the logs tie to `trade_id` (txid -> label), empty when the logs never name it."""
+    for t in find_trades(log_files):
+        if t.trade_id == trade_id:
+            return t.txids
+    return {}

@@ -1,0 +1,72 @@
+"""What a trader hands to support for one trade, before anything is redacted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redactor.bisq import ids
+from redactor.errors import BadInput
+
+ROLES = ("buyer", "seller")
+ROLE_TITLES = {"buyer": "BTC buyer", "seller": "BTC seller"}
+SCREENSHOT_KINDS = ("trade-details", "dispute-details", "chat-first-message", "error-popup", "other")
+
+
+@dataclass
+class Screenshot:
+    path: Path
+    kind: str
+    # None: detect and redact automatically (fails closed). A list: render exactly these boxes, as the user
+    # reviewed them in the GUI editor.
+    boxes: list[Any] | None = None
+
+
+@dataclass
+class Case:
+    trade_id: str
+    role: str
+    description: str
+    # Tx IDs the trader gives; a mapping txid -> label is accepted too (the GUI prefills labels from the logs).
+    txids: Sequence[str] | Mapping[str, str]
+    screenshots: list[Screenshot]
+    data_dir: Path | None
+    log_files: list[Path] | None = None  # None: every log file of data_dir
+    contract: Path | None = None
+    extra_user_names: Sequence[str] = field(default=())
+
+    def given_txids(self) -> dict[str, str]:
+        """txid -> label as given (label "" when the trader gave a bare list), checked and lower-cased."""
+        items = self.txids.items() if isinstance(self.txids, Mapping) else ((t, "") for t in self.txids)
+        out: dict[str, str] = {}
+        for raw, label in items:
+            txid = raw.strip().lower()
+            if not txid:
+                continue
+            if not ids.TXID.fullmatch(txid):
+                raise BadInput(f"'{raw.strip()[:80]}' is not a transaction ID (64 hex characters).")
+            out.setdefault(txid, label or "")
+        return out
+
+    def validate(self) -> None:
+        """Raise BadInput with a trader-readable sentence for the first thing that is wrong."""
+        if not ids.is_trade_id(self.trade_id.strip()):
+            raise BadInput(f"'{self.trade_id[:80]}' is not a Bisq trade ID (copy the full ID from the trade "
+                           "details window, e.g. Xk3pQ-2b6e1f0c-...-1104).")
+        if self.role not in ROLES:
+            raise BadInput(f"Role must be 'buyer' or 'seller', not '{self.role}'.")
+        self.given_txids()
+        for shot in self.screenshots:
+            if shot.kind not in SCREENSHOT_KINDS:
+                raise BadInput(f"Unknown screenshot kind '{shot.kind}' (use one of: {', '.join(SCREENSHOT_KINDS)}).")
+            if not Path(shot.path).is_file():
+                raise BadInput(f"Screenshot not found: {shot.path}")
+        if self.contract is not None and not Path(self.contract).is_file():
+            raise BadInput(f"Contract file not found: {self.contract}")
+        if self.data_dir is not None and not Path(self.data_dir).is_dir():
+            raise BadInput(f"Bisq data directory not found: {self.data_dir}")
+        for p in self.log_files or ():
+            if not Path(p).is_file():
+                raise BadInput(f"Log file not found: {p}")

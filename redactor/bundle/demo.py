@@ -1,0 +1,46 @@
+"""`make demo`: a bundle from the embedded demo data (resources/demo), the way a trader would build one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from redactor.bundle.case import SCREENSHOT_KINDS, Case, Screenshot
+from redactor.bundle.writer import BundleResult, build_bundle
+from redactor.resources import get_resource_path
+
+
+def demo_screenshots(demo: Path) -> list[Screenshot]:
+    """resources/demo/screenshots/*.png; the kind is the file name when it names one (trade-details.png)."""
+    shots = []
+    for png in sorted((demo / "screenshots").glob("*.png")):
+        kind = next((k for k in SCREENSHOT_KINDS if png.stem == k or png.stem.startswith(k + "-")), "other")
+        shots.append(Screenshot(path=png, kind=kind))
+    return shots
+
+
+def run_demo(out_dir: Path) -> BundleResult:
+    """Build `<out_dir>/<tradeId>.zip` from a temporary copy of the demo Bisq data dir (the repo copy is never
+    written to). Screenshots are used when the image redactor and the demo screenshots are present."""
+    demo = get_resource_path("demo")
+    facts = json.loads((demo / "demo-facts.json").read_text(encoding="utf-8"))
+    shots = demo_screenshots(demo)
+    try:
+        import redactor.image.redact  # noqa: F401
+    except ImportError:
+        shots = []
+    with tempfile.TemporaryDirectory(prefix="bisq-redactor-demo-") as tmp:
+        data_dir = Path(tmp) / "Bisq"
+        shutil.copytree(demo / "Bisq", data_dir)  # copy2 keeps mtimes: the demo bundle is reproducible
+        case = Case(
+            trade_id=facts["trade_id"],
+            role="buyer",
+            description=(demo / "description.txt").read_text(encoding="utf-8"),
+            txids=(demo / "txids.txt").read_text(encoding="utf-8").split(),
+            screenshots=shots,
+            data_dir=data_dir,
+            contract=demo / "contract.json",
+        )
+        return build_bundle(case, Path(out_dir) / f"{facts['trade_id']}.zip")
