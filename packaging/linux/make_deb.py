@@ -28,6 +28,8 @@ KNOWN_MISSING = {
     "libwayland-cursor.so.0": "libwayland-cursor0",
     "libwayland-egl.so.1": "libwayland-egl1",
 }
+# Loaded with dlopen, so ldd cannot see them: Qt >= 6.5's X11 plugin refuses to start without libxcb-cursor.
+DLOPENED = {"libxcb-cursor0"}
 # Plugins that only load where their toolkit is installed; their missing libraries are not our dependency.
 OPTIONAL_PLUGIN_DIRS = ("platformthemes",)
 REPO = Path(__file__).resolve().parents[2]
@@ -84,7 +86,7 @@ def depends_line(app: Path) -> str:
     unknown = sorted(m for m in missing if m not in KNOWN_MISSING)
     if unknown:  # a library the package needs that neither it nor a known Debian package provides
         raise SystemExit(f"unresolved libraries in {app}: {', '.join(unknown)}")
-    pkgs |= {KNOWN_MISSING[m] for m in missing if m in KNOWN_MISSING}
+    pkgs |= {KNOWN_MISSING[m] for m in missing if m in KNOWN_MISSING} | DLOPENED
     glibc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libc6"], capture_output=True, text=True,
                            check=True).stdout.split("-")[0]
     return ", ".join(f"libc6 (>= {glibc})" if p == "libc6" else p for p in sorted(pkgs))
