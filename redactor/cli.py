@@ -137,6 +137,44 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
 
 # --- bundle and agent tools (redactor.bundle) ------------------------------------------------------------
 
+def _data_dir(given: Path | None):  # type: ignore[no-untyped-def]
+    """The folder given with --data-dir, or else the Bisq data dir with the newest log."""
+    from redactor.bisq.datadir import locate
+    from redactor.errors import DataDirNotFound
+
+    result = locate([given] if given is not None else [])
+    if given is None:
+        return result.best()
+    for d in result.found:
+        if d.how_found == "given":
+            return d
+    raise DataDirNotFound(f"No Bisq data directory or Bisq logs in {given}.")
+
+
+def _missing_of(checklist: dict) -> list[str]:  # type: ignore[type-arg]
+    from redactor.bundle.checklist import missing
+
+    if checklist and all(isinstance(v, dict) for v in checklist.values()):  # merged case: one per role
+        return [f"{role}: {m}" for role, c in checklist.items() for m in missing(c)]
+    return missing(checklist)
+
+
+def _print_checklist(checklist: dict, missing: list[str]) -> None:  # type: ignore[type-arg]
+    from redactor.bundle.checklist import ITEMS
+
+    for key, ok in checklist.items():
+        if isinstance(ok, dict):
+            print(f"  {key}:")
+            for k, v in ok.items():
+                print(f"    [{'x' if v else ' '}] {ITEMS.get(k, (k,))[0]}")
+        else:
+            print(f"  [{'x' if ok else ' '}] {ITEMS.get(key, (key,))[0]}")
+    if missing:
+        print("Missing (support asks for these):")
+        for item in missing:
+            print(f"  - {item}")
+
+
 def _add_trades(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("trades", help="list the trade IDs found in the Bisq logs")
     p.add_argument("--data-dir", type=Path)
@@ -145,53 +183,157 @@ def _add_trades(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _cmd_trades(args: argparse.Namespace) -> int:
-    raise RedactorError("trades is not implemented yet")
+    from redactor.bisq.trades import find_trades
+
+    data_dir = _data_dir(args.data_dir)
+    trades = find_trades([f.path for f in data_dir.log_files])
+    if args.json:
+        _print_json({"data_dir": str(data_dir.path),
+                     "trades": [{"trade_id": t.trade_id, "first_seen": t.first_seen, "last_seen": t.last_seen,
+                                 "txids": t.txids} for t in trades]})
+        return 0
+    print(f"{len(trades)} trade(s) in the logs of {data_dir.path} (most recent first):")
+    for t in trades:
+        print(f"{t.trade_id}  {t.first_seen or '?'} .. {t.last_seen or '?'}")
+        for txid, label in t.txids.items():
+            print(f"    {txid}  {label or 'unlabelled'}")
+    return 0
+
+
+def _screenshot_arg(text: str):  # type: ignore[no-untyped-def]
+    from redactor.bundle.case import SCREENSHOT_KINDS, Screenshot
+
+    path, sep, kind = text.rpartition(":")
+    if sep and kind in SCREENSHOT_KINDS:
+        return Screenshot(path=Path(path), kind=kind)
+    return Screenshot(path=Path(text), kind="other")
 
 
 def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("bundle", help="write the support bundle for one trade")
+    p.add_argument("--data-dir", type=Path, help="Bisq data directory (default: the one found with the newest log)")
+    p.add_argument("--trade-id", required=True, help="full trade ID (see `bisq-redactor trades`)")
+    p.add_argument("--role", required=True, choices=("buyer", "seller"), help="your role: BTC buyer or seller")
+    p.add_argument("--description-file", type=Path, required=True,
+                   help="text file: what happened, when, anything non-standard, past issues")
+    p.add_argument("--screenshot", action="append", default=[], metavar="FILE[:KIND]",
+                   help="screenshot; KIND is one of trade-details, dispute-details, chat-first-message, "
+                        "error-popup, other (default)")
+    p.add_argument("--contract", type=Path, help="contract JSON copied from Bisq")
+    p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
+    p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
     p.set_defaults(handler=_cmd_bundle)
 
 
 def _cmd_bundle(args: argparse.Namespace) -> int:
-    raise RedactorError("bundle is not implemented yet")
+    from redactor.bundle.case import Case
+    from redactor.bundle.writer import build_bundle
+    from redactor.errors import BadInput
+
+    try:
+        description = args.description_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"Cannot read the description file {args.description_file}: {exc}") from exc
+    data_dir = _data_dir(args.data_dir)
+    case = Case(trade_id=args.trade_id, role=args.role, description=description, txids=list(args.txid),
+                screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,
+                contract=args.contract, extra_user_names=tuple(args.user_name))
+    result = build_bundle(case, args.output)
+    print(f"Bundle written: {result.path}")
+    if result.map_path:
+        print(f"Placeholder map (keep it private, do not send): {result.map_path}")
+    print("Checklist:")
+    _print_checklist(result.manifest["checklist"], result.missing)
+    return 0
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("verify", help="(agents) check a bundle's hashes and layout")
     p.add_argument("zip", type=Path)
+    p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_verify)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    raise RedactorError("verify is not implemented yet")
+    from redactor.bundle.verify import verify_bundle
+
+    if not args.zip.is_file():
+        print(f"bisq-redactor: no file at {args.zip}", file=sys.stderr)
+        return 1
+    result = verify_bundle(args.zip)
+    if args.json:
+        _print_json({"ok": result.ok, "problems": result.problems, "checklist": result.checklist,
+                     "trade_id": result.manifest.get("trade_id") if result.manifest else None})
+    elif result.ok and result.manifest is not None:
+        m = result.manifest
+        print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
+              f"created {m['created']}")
+        _print_checklist(result.checklist, _missing_of(result.checklist))
+    else:
+        print(f"REFUSED: {args.zip.name}", file=sys.stderr)
+        for p in result.problems:
+            print(f"  - {p}", file=sys.stderr)
+    return 0 if result.ok else 1
 
 
 def _add_merge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("merge", help="(agents) merge a buyer and a seller bundle into one case")
+    p.add_argument("first", type=Path, help="one trader's bundle (buyer or seller)")
+    p.add_argument("second", type=Path, help="the other trader's bundle")
+    p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(handler=_cmd_merge)
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    raise RedactorError("merge is not implemented yet")
+    from redactor.bundle.merge import merge_bundles
+
+    out = merge_bundles(args.first, args.second, args.output)
+    print(f"Case written: {out}")
+    return 0
 
 
 def _add_close(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("close", help="(agents) mark a case closed; it is purged 30 days later")
+    p.add_argument("case", type=Path, help="case zip or folder")
     p.set_defaults(handler=_cmd_close)
 
 
 def _cmd_close(args: argparse.Namespace) -> int:
-    raise RedactorError("close is not implemented yet")
+    from redactor.bundle.retention import close_case, closed_at
+
+    marker = close_case(args.case)
+    print(f"Closed {args.case.name} at {closed_at(args.case):%Y-%m-%d %H:%M} UTC (marker {marker.name})")
+    return 0
+
+
+def _days(text: str) -> int:
+    value = text.strip().lower().removesuffix("d")
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days like 30d")
+    return int(value)
 
 
 def _add_purge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("purge", help="(agents) delete cases closed more than 30 days ago")
+    p.add_argument("dir", type=Path, help="folder holding case zips/folders and their .case-closed markers")
+    p.add_argument("--after", type=_days, default=30, metavar="DAYS", help="days after closing (default 30d)")
+    p.add_argument("--yes", action="store_true", help="really delete (default: only list)")
     p.set_defaults(handler=_cmd_purge)
 
 
 def _cmd_purge(args: argparse.Namespace) -> int:
-    raise RedactorError("purge is not implemented yet")
+    from redactor.bundle.retention import purge_cases
+
+    due = purge_cases(args.dir, after_days=args.after, dry_run=not args.yes)
+    verb = "Deleted" if args.yes else "Would delete"
+    for case in due:
+        print(f"{verb}: {case}")
+    if not args.yes:
+        print(f"Dry run: {len(due)} case(s) closed {args.after}+ days ago; pass --yes to delete them.")
+    else:
+        print(f"Deleted {len(due)} case(s).")
+    return 0
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -201,7 +343,13 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    raise RedactorError("demo is not implemented yet")
+    from redactor.bundle.demo import run_demo
+
+    result = run_demo(args.output_dir)
+    print(f"Demo bundle written: {result.path}")
+    print("Checklist:")
+    _print_checklist(result.manifest["checklist"], result.missing)
+    return 0
 
 
 # --- desktop app -----------------------------------------------------------------------------------------
