@@ -211,3 +211,11 @@ def test_sanitize_text_checks_every_line() -> None:
     out = sanitize_text("I paid to\nName: Alice Müller\nMobile no.: 0151 2345678\nIBAN: DE89370400440532013000")
     assert_removed(out, "Alice", "2345678", "DE89")
     assert out.count("\n") == 3
+
+
+def test_translated_labels() -> None:
+    """Bisq builds the one-line details with the user's UI language (labels from resources/bisq/labels.json)."""
+    out = log_clean("paymentAccountPayload=Zelle - Account owner full name: Jürgen Weiß, E-Mail oder Telefonnummer: "
+                    "0171 1234567\n"
+                    "paymentAccountPayload=Cash By Mail - Nombre completo: María López, Postanschrift: Hauptstr. 1, Köln\n")
+    assert_removed(out, "Jürgen", "0171", "María", "López", "Hauptstr", "Köln")

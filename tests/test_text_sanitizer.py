@@ -131,3 +131,22 @@ def test_refuses_output_inside_bisq_data_dir(demo_data_dir: Path, tmp_path: Path
     with pytest.raises(UnsafeOutput):
         check_output_path(tmp_path / "x.log", [tmp_path / "x.log"])
     check_output_path(tmp_path / "clean.log", [demo_data_dir / "bisq.log"])
+
+
+def test_cli_exit_codes(demo_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from redactor.cli import main
+
+    log = demo_data_dir / "bisq_1.log"
+    before = log.read_bytes()
+    assert main(["sanitize-log", str(log), "-o", str(log)]) == 1
+    assert main(["sanitize-log", str(log), "-o", str(demo_data_dir / "clean.log")]) == 1
+    assert main(["sanitize-log", str(tmp_path / "missing.log"), "-o", str(tmp_path / "x.log")]) == 1
+    assert "Refusing" in capsys.readouterr().err
+    assert log.read_bytes() == before and not (demo_data_dir / "clean.log").exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["sanitize-log", str(log)])
+    assert exc.value.code == 2
+    out = tmp_path / "clean.log"
+    assert main(["sanitize-log", str(log), "-o", str(out), "--report", str(tmp_path / "r.json")]) == 0
+    assert (tmp_path / "clean.log.map.json").exists()
+    assert "Alice" not in (tmp_path / "r.json").read_text() and "Alice" in (tmp_path / "clean.log.map.json").read_text()

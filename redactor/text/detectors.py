@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from redactor.bisq.ids import keep_spans
-from redactor.text.fields import DETAIL_LABELS, PAYLOAD_FIELDS, PAYMENT_TRIGGERS, PHONE_TRIGGERS
+from redactor.text.fields import PAYLOAD_FIELDS, PAYMENT_TRIGGERS, PHONE_TRIGGERS, localized_detail_labels
 from redactor.text.placeholders import canonical
 
 
@@ -91,6 +91,7 @@ _JSON_FIELD = re.compile(rb'"(?P<key>' + _alt(PAYLOAD_FIELDS) + rb')"[ \t]*:[ \t
 _KV_FIELD = re.compile(
     rb"(?<![\w.])(?P<key>" + _alt(PAYLOAD_FIELDS) + rb")=(?P<val>\[[^\]\n]*\]|[^\n]*?)"
     rb"(?=, ?[A-Za-z_]\w*=|\)(?=\s+[A-Z]\w*\(|[,)}]|\s*$)|\}(?=[,)}]|\s*$)|\s*$)")
+DETAIL_LABELS = localized_detail_labels()
 _LABELS = _alt(DETAIL_LABELS)
 _LABEL_FIELD = re.compile(
     rb"(?:(?<![\w])|(?=IFS Code:))(?P<key>" + _LABELS + rb"):[ \t]*(?P<val>[^\n]*?)"

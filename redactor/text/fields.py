@@ -7,6 +7,11 @@ a phone number, or another account handle).
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
 # Payload fields (JSON keys in pre-1.7.0 contracts, and `key=value` in Lombok toString dumps), facts.md 5d.
 # `id`, `paymentMethodId`, `maxTradePeriod` and the country codes are deliberately absent: not personal.
 PAYLOAD_FIELDS: dict[str, str] = {
@@ -71,6 +76,31 @@ DETAIL_LABELS: dict[str, str] = {
     "Country of bank": "", "Country": "", "Account type": "", "Accepted banks (ID)": "", "Receiving Bank Country": "",
     "Intermediary Bank Country": "",
 }
+
+
+
+@lru_cache(maxsize=1)
+def localized_detail_labels() -> dict[str, str]:
+    """DETAIL_LABELS plus the same labels in every Bisq language: `getPaymentDetails()` is built with
+    `Res.get`, so a German Bisq logs `E-Mail oder Telefonnummer: …`. Read from resources/bisq/labels.json."""
+    from redactor.bisq.labels import all_labels
+
+    out = dict(DETAIL_LABELS)
+    try:
+        tables = all_labels()
+    except (OSError, ValueError, KeyError) as exc:  # the English table above still works
+        log.warning("label translations unavailable: %s", exc)
+        return out
+    for key, text in tables["en"].items():
+        kind = DETAIL_LABELS.get(text.strip().rstrip(":").strip())
+        if kind is None or "." not in key:  # `PIX`, `AUSTRALIA_PAYID_SHORT`: method names, not field labels
+            continue
+        for table in tables.values():
+            label = table.get(key, "").strip().rstrip(":\uff1a").strip()
+            if len(label) >= 2 and "{" not in label and "\n" not in label and label not in out:
+                out[label] = kind
+    return out
+
 
 # Literal snippets (lower-cased) that mark a log line as carrying a payload dump or one-line payment details.
 # In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=`
