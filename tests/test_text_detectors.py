@@ -219,3 +219,10 @@ def test_translated_labels() -> None:
                     "0171 1234567\n"
                     "paymentAccountPayload=Cash By Mail - Nombre completo: María López, Postanschrift: Hauptstr. 1, Köln\n")
     assert_removed(out, "Jürgen", "0171", "María", "López", "Hauptstr", "Köln")
+
+
+def test_international_email_and_huge_line() -> None:
+    out = log_clean("Kontakt: jürgen@müller.de und josé.garcía@correo.es\n")
+    assert_removed(out, "jürgen", "müller.de", "josé")
+    big = ("x" * 5_000_000 + " mail bob@example.org " + "y" * 100).encode()
+    assert b"bob@example.org" not in sanitize_bytes(big, every_line=False)

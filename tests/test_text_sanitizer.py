@@ -151,3 +151,14 @@ def test_cli_exit_codes(demo_data_dir: Path, tmp_path: Path, capsys: pytest.Capt
     assert (tmp_path / "clean.log.map.json").exists()
     assert "alice" not in (tmp_path / "r.json").read_text().lower()
     assert "alice müller" in (tmp_path / "clean.log.map.json").read_text(encoding="utf-8")
+
+
+def test_line_longer_than_a_block(tmp_path: Path) -> None:
+    raw = b"x" * 2_000_000 + b" bob@example.org " + b"y" * 7_000_000 + b"\nlast 203.0.113.17\n"
+    src = write(tmp_path / "bisq.log", raw)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    report = sanitize_logs([src], out_dir)
+    out = (out_dir / "bisq.log").read_bytes()
+    assert out == raw.replace(b"bob@example.org", b"<email-1>").replace(b"203.0.113.17", b"<ip-1>")
+    assert report.files[0].lines == 2

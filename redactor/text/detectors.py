@@ -45,7 +45,9 @@ _HEX_COLON = [chr(i) in "0123456789abcdefABCDEF:" for i in range(256)]
 _HEX_COLON_DOT = [chr(i) in "0123456789abcdefABCDEF:." for i in range(256)]
 
 # --- free-form detectors -----------------------------------------------------------------------------------
-_EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+# Non-ASCII bytes are allowed in the domain (internationalised names such as `müller.de`).
+_EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9\x80-\xff][A-Za-z0-9\x80-\xff-]{0,62}(?:\.[A-Za-z0-9\x80-\xff-]{1,63})*"
+                           rb"\.[A-Za-z\x80-\xff]{2,24}(?![A-Za-z0-9\x80-\xff-])")
 _IPV4_TAIL = re.compile(rb"\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z_]|\.\d)")
 _IPV6_HINT = re.compile(rb"::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
 _VERSION_CONTEXT = re.compile(rb"version|tor |jre|jvm|build|release|v$")

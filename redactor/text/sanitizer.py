@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BLOCK = 1 << 20
-MAX_BLOCK = 16 << 20  # a "line" longer than this is cut (memory stays bounded on garbage input)
+MAX_BLOCK = 4 << 20  # a "line" longer than this is cut (memory stays bounded on garbage input)
 COPY = 4 << 20
 
 
