@@ -97,7 +97,7 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w+b") as raw:
+        with _open_tmp(fd) as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 for name, source in sorted(entries, key=lambda e: e[0]):
                     zi = zipfile.ZipInfo(name, date_time)
@@ -124,6 +124,10 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _open_tmp(fd: int) -> BinaryIO:
+    return os.fdopen(fd, "w+b")
 
 
 def write_file_atomic(out: Path, data: bytes) -> None:
@@ -195,7 +199,7 @@ def type_problem(name: str, external_attr: int, create_system: int) -> str | Non
         return f"entry '{name}' is a symbolic link"
     if name.endswith("/") or external_attr & 0x10:
         return f"entry '{name}' is a directory entry (bundles list files only)"
-    if create_system == 3 and mode and not stat.S_ISREG(mode):
+    if create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
         return f"entry '{name}' is not a regular file"
     return None
 
