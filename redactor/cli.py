@@ -202,11 +202,12 @@ def _cmd_trades(args: argparse.Namespace) -> int:
 
 def _screenshot_arg(text: str):  # type: ignore[no-untyped-def]
     from redactor.bundle.case import SCREENSHOT_KINDS, Screenshot
+    from redactor.bundle.demo import kind_from_name
 
     path, sep, kind = text.rpartition(":")
     if sep and kind in SCREENSHOT_KINDS:
         return Screenshot(path=Path(path), kind=kind)
-    return Screenshot(path=Path(text), kind="other")
+    return Screenshot(path=Path(text), kind=kind_from_name(Path(text).stem))  # no KIND: guess from the name
 
 
 def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -218,7 +219,7 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="text file: what happened, when, anything non-standard, past issues")
     p.add_argument("--screenshot", action="append", default=[], metavar="FILE[:KIND]",
                    help="screenshot; KIND is one of trade-details, dispute-details, chat-first-message, "
-                        "error-popup, other (default)")
+                        "error-popup, other (default: guessed from the file name)")
     p.add_argument("--contract", type=Path, help="contract JSON copied from Bisq")
     p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
     p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")

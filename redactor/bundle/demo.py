@@ -12,21 +12,25 @@ from redactor.bundle.writer import BundleResult, build_bundle
 from redactor.resources import get_resource_path
 
 
+def kind_from_name(stem: str) -> str:
+    """trade-details.png -> trade-details, chat.png -> chat-first-message, anything else -> other."""
+    for kind in SCREENSHOT_KINDS:
+        if stem == kind or stem.startswith(kind + "-") or stem == kind.split("-", 1)[0]:
+            return kind
+    return "other"
+
+
 def demo_screenshots(demo: Path) -> list[Screenshot]:
-    """resources/demo/screenshots/*.png; the kind is the file name when it names one (trade-details.png)."""
-    shots = []
-    for png in sorted((demo / "screenshots").glob("*.png")):
-        kind = next((k for k in SCREENSHOT_KINDS if png.stem == k or png.stem.startswith(k + "-")), "other")
-        shots.append(Screenshot(path=png, kind=kind))
-    return shots
+    """resources/demo/screenshots/*.png, with the kind taken from the file name."""
+    return [Screenshot(path=png, kind=kind_from_name(png.stem)) for png in sorted((demo / "screenshots").glob("*.png"))]
 
 
-def run_demo(out_dir: Path) -> BundleResult:
+def run_demo(out_dir: Path, *, screenshots: bool = True) -> BundleResult:
     """Build `<out_dir>/<tradeId>.zip` from a temporary copy of the demo Bisq data dir (the repo copy is never
     written to). Screenshots are used when the image redactor and the demo screenshots are present."""
     demo = get_resource_path("demo")
     facts = json.loads((demo / "demo-facts.json").read_text(encoding="utf-8"))
-    shots = demo_screenshots(demo)
+    shots = demo_screenshots(demo) if screenshots else []
     try:
         import redactor.image.redact  # noqa: F401
     except ImportError:

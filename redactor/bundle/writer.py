@@ -242,11 +242,16 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         from redactor.text.sanitizer import sanitize_logs
                     except ImportError as exc:
                         raise RedactorError("The log sanitizer is not available in this build.") from exc
+                    from redactor.text.sanitizer import SanitizeCancelled
+
                     (work / "logs").mkdir()
-                    rep = sanitize_logs(raw, work / "logs", out_names=names, user_names=tuple(case.extra_user_names),
-                                        map_path=map_tmp, progress=_progress_adapter(progress, "sanitizing logs",
-                                                                                      0.12, 0.7),
-                                        cancel=cancel)
+                    try:
+                        rep = sanitize_logs(raw, work / "logs", out_names=names,
+                                            user_names=tuple(case.extra_user_names), map_path=map_tmp,
+                                            progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
+                                            cancel=cancel)
+                    except SanitizeCancelled as exc:
+                        raise Cancelled("Stopped; no bundle was written.") from exc
                     report["logs"] = _report_json(rep)
                     for fr, name in zip(rep.files, names, strict=False):
                         if getattr(fr, "error", None):
@@ -280,8 +285,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         step("hashing", 0.78)
         files: list[dict[str, Any]] = []
-        for entry_name, src in sorted(entries.items()):
-            digest, size = sha256_of(iter([src]) if isinstance(src, bytes) else _read_chunks(Path(str(src))))
+        for entry_name, entry_src in sorted(entries.items()):
+            digest, size = sha256_of(iter([entry_src]) if isinstance(entry_src, bytes)
+                                     else _read_chunks(Path(str(entry_src))))
             files.append({"path": entry_name, "sha256": digest, "bytes": size})
         inner = [f["path"][len(prefix):] for f in files]
         checks = checklist_mod.checklist_for(inner, role)
