@@ -103,11 +103,10 @@ def localized_detail_labels() -> dict[str, str]:
 
 
 # Literal snippets (lower-cased) that mark a log line as carrying a payload dump or one-line payment details.
-# In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=`
-# (facts.md 3a), and nearly every one-line text has "Account owner …"; each extra trigger costs a pass over
-# the whole log, so the list is short: "accountpayload" covers `…AccountPayload(…)` dumps, the salt map and
-# `paymentAccountPayload=<details>` (SWIFT included). `sanitize_text` (short texts) checks every line instead.
-PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload", b"account owner")
+# In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=…`
+# (facts.md 3a): "accountpayload" covers both, the salt map and SWIFT included. Each trigger costs a pass over
+# the whole log, so the list is short; `sanitize_text` (short free text) checks every line instead.
+PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload",)
 
 # Words that make a bare national-format number in the same line a phone number.
-PHONE_TRIGGERS: tuple[bytes, ...] = (b"call", b"phone", b"mobile")
+PHONE_TRIGGERS: tuple[bytes, ...] = (b"call ", b"phone", b"mobile")  # not "call": "callback", "Callable"
