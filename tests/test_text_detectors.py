@@ -226,3 +226,19 @@ def test_international_email_and_huge_line() -> None:
     assert_removed(out, "jürgen", "müller.de", "josé")
     big = ("x" * 5_000_000 + " mail bob@example.org " + "y" * 100).encode()
     assert b"bob@example.org" not in sanitize_bytes(big, every_line=False)
+
+
+def test_values_with_line_breaks_in_a_log_entry() -> None:
+    """Lombok's toString and getPaymentDetails print a postal address with its line breaks."""
+    text = (f"{TS} ERROR b.c.a.w.AccountAgeWitnessService: verifyPeersTradeLimit failed: peersPaymentAccountPayload "
+            "USPostalMoneyOrderAccountPayload(postalAddress=12 Elm Street\nApt 4\nSpringfield IL 62704, holderName=Homer J, "
+            "paymentMethodId=US_POSTAL_MONEY_ORDER)\n"
+            f"{TS} ERROR b.c.t.TaskRunner: Task failed: ApplyFilter / errorMessage: banned.\n"
+            "paymentAccountPayload=US Postal Money Order - Account owner full name: Marge B, Postal address: 742 Evergreen\n"
+            "Terrace, Springfield\n"
+            f"{TS} INFO  b.c.t.TradeManager: next entry stays: Springfield fans {TRADE} \n")
+    out = log_clean(text)
+    assert_removed(out, "Elm", "Apt 4", "62704", "Homer", "Marge", "Evergreen", "Terrace")
+    assert out.count("\n") == text.count("\n")
+    assert "paymentMethodId=US_POSTAL_MONEY_ORDER)" in out
+    assert out.endswith(f"next entry stays: Springfield fans {TRADE} \n")

@@ -162,3 +162,22 @@ def test_line_longer_than_a_block(tmp_path: Path) -> None:
     out = (out_dir / "bisq.log").read_bytes()
     assert out == raw.replace(b"bob@example.org", b"<email-1>").replace(b"203.0.113.17", b"<ip-1>")
     assert report.files[0].lines == 2
+
+
+def test_multi_line_entry_across_block_boundary(tmp_path: Path) -> None:
+    from redactor.text import sanitizer
+
+    filler = b"Nov-18 08:00:00.000 [UserThread] DEBUG b.n.p.s.P2PDataStorage: Storage refreshed; 0 items removed \n"
+    entry = (b"Nov-18 08:00:01.000 [JavaFX Application Thread] ERROR b.c.a.w.AccountAgeWitnessService: dump "
+             b"CashByMailAccountPayload(postalAddress=1 Main St\n" + b"Flat 9\n" * 40 + b"Gotham, contact=Bruce W)\n")
+    head = filler * (sanitizer.BLOCK // len(filler) - 2)
+    pad = b"Nov-18 08:00:00.500 [main] INFO  x: " + b"p" * (sanitizer.BLOCK - len(head) - 300) + b"\n"
+    raw = head + pad + entry + filler * 10  # the first 1 MB read ends inside the entry's continuation lines
+    assert len(head + pad) < sanitizer.BLOCK < len(head + pad + entry) - 100
+    src = write(tmp_path / "bisq.log", raw)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    sanitize_logs([src], out_dir)
+    out = (out_dir / "bisq.log").read_bytes()
+    assert b"Flat 9" not in out and b"Gotham" not in out and b"Bruce" not in out
+    assert out.count(b"\n") == raw.count(b"\n")

@@ -102,6 +102,11 @@ _SWIFT_NAME = re.compile(rb"SWIFT International Wire Transfer - (?P<val>[^\n,/]*
 _BRIDGES = re.compile(rb"Using bridges:[ \t]*(?P<val>[^\n]*?)[ \t\r]*$")
 _BRIDGE_LINE = re.compile(rb"(?<![\w])(?:Bridge[ \t]+)?(?:obfs4|obfs3|meek_lite|snowflake|webtunnel|scramblesuit)[ \t]+"
                           rb"(?P<val>[^\n]*?)[ \t\r]*$")
+# Where a value that continues from the previous line ends: the next `key=`, a closing bracket, the next label.
+_VALUE_END = re.compile(rb", ?[A-Za-z_]\w*=|\)(?=\s+[A-Z]\w*\(|[,)}]|\s*$)|\}(?=[,)}]|\s*$)|(?:,[ \t]*)(?:" + _LABELS
+                        + rb"):")
+# The start of a log entry: Bisq's `MMM-dd HH:mm:ss.SSS ` or Tor's `Mmm dd HH:mm:ss.SSS [`.
+_ENTRY_START = re.compile(rb"\S{2,12}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} |\w{3} \d{2} \d{2}:\d{2}:\d{2}\.\d{3} \[")
 _NOT_VALUES = {"", "n/a", "na", "null", "none", "[ask trader to provide account name if needed]", "ask in trader chat"}
 
 # Line-level processors, chosen by literal triggers (searched in the lower-cased block).
@@ -114,6 +119,19 @@ _TRIGGERS: tuple[tuple[bytes, int], ...] = (
 
 # A compiled literal is searched faster by `re` than by `bytes.find` (measured: about 3.6 vs 5 ms per 10 MB).
 _TRIGGER_RX = tuple((re.compile(re.escape(lit)), flag) for lit, flag in _TRIGGERS)
+
+
+def entry_boundary(data: bytes, cut: int, max_lines: int = 2000) -> int:
+    """The start of the last log entry that begins at or before `cut` (a line start), so a block ends between
+    entries and a multi-line entry is scanned whole; `cut` itself if none is found nearby."""
+    pos = cut
+    for _ in range(max_lines):
+        if pos < len(data) and _ENTRY_START.match(data, pos):
+            return pos if pos > 0 else cut
+        if pos <= 0:
+            break
+        pos = data.rfind(b"\n", 0, pos - 1) + 1
+    return cut
 
 
 def _dec(b: bytes) -> str:
@@ -210,7 +228,10 @@ class Scanner:
         for ls, le, flags in (self._all_lines(low) if self.every_line else self._hot_lines(low)):
             line = buf[ls:le]
             if flags & P_PAYMENT:
-                self._payment_line(line, ls, add)
+                if self.every_line:  # free text: no log entries, so no continuation lines
+                    self._payment_line(line, ls, add)
+                else:
+                    self._payment_entry(buf, ls, le, add)
             if flags & P_PHONE:
                 self._phone_line(line, ls, add)
             if flags & P_BRIDGE:
@@ -377,15 +398,52 @@ class Scanner:
         return out
 
     @staticmethod
-    def _payment_line(line: bytes, off: int, add) -> None:  # type: ignore[no-untyped-def]
+    def _payment_line(line: bytes, off: int, add, open_kind: str | None = None) -> str | None:  # type: ignore[no-untyped-def]
+        """Structured payment fields in one line. `open_kind`: the previous line of the same log entry ended
+        inside a value of that kind (Lombok prints a postal address with its line breaks), so this line starts
+        with the rest of it. Returns the kind of a value that runs to the end of this line, if any."""
+        end = len(line.rstrip())
+        last_end, last_kind = -1, None
+        if open_kind:
+            t = _VALUE_END.search(line)
+            cut = t.start() if t else end
+            seg = line[:cut]
+            lead = len(seg) - len(seg.lstrip())
+            value = _dec(seg).strip()
+            if value and value.casefold() not in _NOT_VALUES:
+                add((off + lead, off + len(seg.rstrip()), open_kind, canonical(open_kind, value), CARVE, 3))
+            last_end, last_kind = cut, open_kind
         for m in _KV_FIELD.finditer(line):
-            _structured(add, m, PAYLOAD_FIELDS[_dec(m.group("key"))], _dec(m.group("val")), off)
+            kind = PAYLOAD_FIELDS[_dec(m.group("key"))]
+            _structured(add, m, kind, _dec(m.group("val")), off)
+            if m.end("val") > last_end:
+                last_end, last_kind = m.end("val"), kind
         for m in _LABEL_FIELD.finditer(line):
             kind = DETAIL_LABELS[_dec(m.group("key"))]
             if kind:
                 _structured(add, m, kind, _dec(m.group("val")), off)
+            if m.end("val") > last_end:
+                last_end, last_kind = m.end("val"), kind or None
         for m in _SWIFT_NAME.finditer(line):
             _structured(add, m, "name", _dec(m.group("val")), off)
+        if last_kind in ("contact", "salt"):
+            last_kind = "text"
+        return last_kind if last_end >= end and last_end >= 0 else None
+
+    def _payment_entry(self, buf: bytes, ls: int, le: int, add) -> int:  # type: ignore[no-untyped-def]
+        """A payment-hot line and the continuation lines of its log entry; returns where the entry ends."""
+        open_kind = self._payment_line(buf[ls:le], ls, add)
+        n = len(buf)
+        for _ in range(50):
+            if open_kind is None or le >= n:
+                break
+            ls = le + 1
+            if _ENTRY_START.match(buf, ls) or buf.startswith((b"\tat ", b"Caused by: "), ls):
+                break
+            le = buf.find(b"\n", ls)
+            le = n if le < 0 else le
+            open_kind = self._payment_line(buf[ls:le], ls, add, open_kind)
+        return le
 
     @staticmethod
     def _phone_line(line: bytes, off: int, add) -> None:  # type: ignore[no-untyped-def]

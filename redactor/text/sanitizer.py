@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
-from redactor.text.detectors import Hit, Scanner, user_names_in
+from redactor.text.detectors import Hit, Scanner, entry_boundary, user_names_in
 from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,8 @@ def iter_blocks(fh: _Readable, size: int = BLOCK) -> Iterator[bytes]:
             continue
         if cut == 0:
             cut = len(data)
+        elif cut < len(data) or len(data) >= size:
+            cut = entry_boundary(data, cut)
         yield data[:cut]
         carry = data[cut:]
 
