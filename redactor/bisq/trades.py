@@ -26,6 +26,7 @@ _BISQ2_TRADE = rb"(?i:trade ?id)[=: ]+(" + ids.UUID.pattern.encode() + rb")"
 _TXID = ids.TXID.pattern.encode()
 HITS = re.compile(rb"(?P<trade>" + _TRADE + rb")|" + _BISQ2_TRADE + rb"|(?P<tx>" + _TXID + rb")")
 # `MMM-dd HH:mm:ss.SSS ` at a line start (logfiles.TIMESTAMP without `^`, which `match(data, pos)` would not honour).
+_CANDIDATE = re.compile(rb"-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-")  # the middle of every UUID / trade ID
 _ENTRY_START = re.compile(rb"(?m)^(\S{2,12}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ")
 _MAX_ENTRY_BACK = 256 * 1024  # a contract JSON dump is a few KB; never walk back further than this
 
@@ -86,27 +87,32 @@ def label_for(context: str) -> str:
     return ""
 
 
-def _entries_with_hits(data: bytes) -> Iterator[tuple[int, int, list[re.Match[bytes]]]]:
-    """(entry start, entry end, hits) for each log entry holding a trade ID or tx ID, in file order."""
-    hits = list(HITS.finditer(data))
-    i = 0
-    while i < len(hits):
-        pos = hits[i].start()
-        line_start = data.rfind(b"\n", 0, pos) + 1
+def _entry_bounds(data: bytes, pos: int) -> tuple[int, int]:
+    """Start and end of the log entry holding byte `pos`: from its timestamped line to the next one."""
+    line_start = data.rfind(b"\n", 0, pos) + 1
+    start = line_start
+    floor = max(0, pos - _MAX_ENTRY_BACK)
+    while not _ENTRY_START.match(data, start) and start > floor:
+        start = data.rfind(b"\n", 0, start - 1) + 1
+    if not _ENTRY_START.match(data, start):
         start = line_start
-        floor = max(0, pos - _MAX_ENTRY_BACK)
-        while not _ENTRY_START.match(data, start) and start > floor:
-            start = data.rfind(b"\n", 0, start - 1) + 1
-        if not _ENTRY_START.match(data, start):
-            start = line_start
-        line_end = data.find(b"\n", pos)
-        nxt = _ENTRY_START.search(data, line_end + 1) if line_end >= 0 else None
-        end = nxt.start() if nxt else len(data)
-        group = []
-        while i < len(hits) and hits[i].start() < end:
-            group.append(hits[i])
-            i += 1
-        yield start, end, group
+    line_end = data.find(b"\n", pos)
+    nxt = _ENTRY_START.search(data, line_end + 1) if line_end >= 0 else None
+    return start, nxt.start() if nxt else len(data)
+
+
+def _entries_with_hits(data: bytes) -> Iterator[tuple[int, int, list[re.Match[bytes]]]]:
+    """(entry start, entry end, hits) for each log entry naming a trade, in file order. Only entries with a
+    UUID-shaped run are parsed: a tx ID outside such an entry is tied to no trade, and the literal-led
+    candidate search is ~50x faster than the full pattern over 10 MB."""
+    end = -1
+    for cand in _CANDIDATE.finditer(data):
+        if cand.start() < end:
+            continue
+        start, end = _entry_bounds(data, cand.start())
+        hits = list(HITS.finditer(data, start, end))
+        if any(_trade_of(h) for h in hits):
+            yield start, end, hits
 
 
 def _trade_of(m: re.Match[bytes]) -> str | None:

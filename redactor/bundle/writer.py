@@ -218,7 +218,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         if data_dir is not None and _inside(work, data_dir):
             raise BadInput("The temporary folder lies inside the Bisq data directory; set TMPDIR elsewhere.")
         # Screenshots (Tesseract runs as a subprocess) overlap with the log pass.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
                 _redact_screenshots, case, work / "shots", role)
             try:
@@ -233,9 +233,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         log.warning("cannot read %s: %s", src, exc)
                         report["skipped"].append({"file": name, "reason": exc.strerror or type(exc).__name__})
                 map_tmp = work / "placeholders.json"
-                facts = bisq_facts(raw)
-                seen = [t for t in find_trades(raw) if t.trade_id == trade_id]
-                log_txids = seen[0].txids if seen else {}
+                # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
+                facts_job = pool.submit(bisq_facts, raw)
+                trades_job = pool.submit(find_trades, raw)
                 step("sanitizing logs", 0.12)
                 if raw:
                     try:
@@ -260,6 +260,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         clean = work / "logs" / name
                         if clean.is_file() and not any(s["file"] == name for s in report["skipped"]):
                             entries[f"{prefix}{role}/{name}"] = clean
+                facts = facts_job.result()
+                seen = [t for t in trades_job.result() if t.trade_id == trade_id]
+                log_txids = seen[0].txids if seen else {}
                 step("redacting screenshots", 0.7)
                 shot_files, report["screenshots"] = shots.result()
             except BaseException:

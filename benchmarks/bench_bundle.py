@@ -1,0 +1,80 @@
+"""Bundle benchmark (issue 4, "Must reach"): run `make bench-bundle` or `python benchmarks/bench_bundle.py`.
+
+A full bundle as Bisq keeps it at worst: 21 logs x 10 MB (the log benchmark's seeded corpus, cached in
+benchmarks/_work/logs/) plus the 4 demo screenshots (real Tesseract), the demo contract and a description.
+Times `build_bundle` end to end with its stages, then `find_trades` alone and `verify_bundle` on the result.
+Target: full bundle <= 30 s on the 2-core development machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "_work"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+
+def main() -> int:
+    import bench_logs
+
+    from redactor.bisq.trades import find_trades
+    from redactor.bundle.case import Case
+    from redactor.bundle.demo import demo_screenshots
+    from redactor.bundle.verify import verify_bundle
+    from redactor.bundle.writer import build_bundle
+
+    logs = bench_logs.corpus()
+    demo = REPO / "resources" / "demo"
+    try:
+        import redactor.image.redact  # noqa: F401
+        shots = demo_screenshots(demo)
+    except ImportError:
+        shots = []
+    if not shots:
+        print("NOTE: no screenshot redactor or no demo screenshots: timing logs only", file=sys.stderr)
+
+    t = time.perf_counter()
+    trades = find_trades(logs)
+    t_trades = time.perf_counter() - t
+    trade = max(trades, key=lambda tr: len(tr.txids))
+
+    case = Case(trade_id=trade.trade_id, role="buyer", description=(demo / "description.txt").read_text(),
+                txids=[], screenshots=shots, data_dir=None, log_files=logs, contract=demo / "contract.json")
+    out = WORK / "bundle" / "case.zip"
+    marks: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    def progress(stage: str, _frac: float) -> None:
+        marks.setdefault(stage, time.perf_counter() - t0)
+
+    result = build_bundle(case, out, progress=progress)
+    total = time.perf_counter() - t0
+    t = time.perf_counter()
+    verified = verify_bundle(out)
+    t_verify = time.perf_counter() - t
+
+    in_mb = sum(p.stat().st_size for p in logs) / 1e6
+    figures = {
+        "logs": len(logs), "log_mb": round(in_mb, 1), "screenshots": len(shots), "cpus": os.cpu_count(),
+        "bundle_s": round(total, 2), "target_s": 30, "zip_mb": round(out.stat().st_size / 1e6, 1),
+        "stage_start_s": {k: round(v, 2) for k, v in marks.items()},
+        "find_trades_s": round(t_trades, 2), "trades_found": len(trades),
+        "verify_s": round(t_verify, 2), "verify_ok": verified.ok,
+        "missing": result.missing,
+    }
+    (WORK / "bench_bundle.json").write_text(json.dumps(figures, indent=2))
+    print(json.dumps(figures, indent=2))
+    print(f"\nfull bundle: {len(logs)} logs ({in_mb:.0f} MB) + {len(shots)} screenshots in {total:.1f} s "
+          f"(target <= 30 s); zip {figures['zip_mb']} MB; verify {t_verify:.1f} s; find_trades {t_trades:.1f} s")
+    return 0 if total <= 30 and verified.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
