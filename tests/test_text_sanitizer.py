@@ -131,6 +131,9 @@ def test_refuses_output_inside_bisq_data_dir(demo_data_dir: Path, tmp_path: Path
     with pytest.raises(UnsafeOutput):
         check_output_path(tmp_path / "x.log", [tmp_path / "x.log"])
     check_output_path(tmp_path / "clean.log", [demo_data_dir / "bisq.log"])
+    with pytest.raises(UnsafeOutput):
+        sanitize_logs([demo_data_dir / "bisq.log"], demo_data_dir, out_names=["clean.log"])
+    assert not (demo_data_dir / "clean.log").exists()
 
 
 def test_cli_exit_codes(demo_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -293,6 +293,9 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
     if not out_dir.is_dir():
         raise OutputError(f"The output folder {out_dir} does not exist.")
     dsts = [out_dir / n for n in names]
+    data_dir = inside_bisq_data_dir(out_dir / "x")
+    if data_dir is not None:
+        raise UnsafeOutput(f"Refusing to write into the Bisq data directory {data_dir}; choose a folder outside it.")
     resolved_inputs = {_resolve(p) for p in inputs}
     for d in dsts:
         if _resolve(d) in resolved_inputs:
