@@ -465,11 +465,12 @@ def sanitize_bytes(data: bytes, user_names: Sequence[str] = (), table: Placehold
                    counts if counts is not None else Counter())
 
 
-def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderTable | None = None) -> str:
+def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
+                  counts: Counter[str] | None = None) -> str:
     """Sanitize one string (a trade description, a tx list, OCR text). Pass one `table` to several calls to
-    share placeholders with them."""
+    share placeholders with them; `counts` (a Counter) receives what was replaced, per category."""
     data = text.encode("utf-8", "surrogatepass")
-    return sanitize_bytes(data, user_names, table).decode("utf-8", "surrogatepass")
+    return sanitize_bytes(data, user_names, table, counts).decode("utf-8", "surrogatepass")
 
 
 _BISQ_MARKERS = ("btc_mainnet", "btc_testnet", "btc_regtest", "bisq.properties", "bisq.conf")
