@@ -34,7 +34,7 @@ def tree_state(root: Path) -> dict[str, tuple[int, str]]:
 def demo_case(data_dir: Path, **kw: object) -> Case:
     args: dict[str, object] = dict(
         trade_id=TID, role="buyer", description=(DEMO / "description.txt").read_text(encoding="utf-8")
-        + "Contact me at satoshi.n@example.com or +49 151 23456789.\n",
+        + "Contact me at satoshi.n@example.com or +49 151 23456789. My computer account is satoshi.\n",
         txids=["C3B9FB78A452CE2FC90CFF1608510235503E3B727683B71C7FEFEE54198BAD63", "f" * 64],
         screenshots=[], data_dir=data_dir, contract=DEMO / "contract.json")
     args.update(kw)

@@ -38,6 +38,8 @@ def _combined_txids(trade_id: str, texts: list[bytes]) -> bytes:
 
 def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
     """Verify both inputs, then write the merged case atomically. Raises BadInput with the reason to refuse."""
+    if any(Path(out_zip).resolve() == Path(p).resolve() for p in (buyer_zip, seller_zip)):
+        raise BadInput("Write the merged case to a new file, not over one of the bundles.")
     manifests: list[dict[str, Any]] = []
     for path in (buyer_zip, seller_zip):
         result = verify_bundle(Path(path))

@@ -236,6 +236,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
                 facts_job = pool.submit(bisq_facts, raw)
                 trades_job = pool.submit(find_trades, raw)
+                names_job = pool.submit(_learned_user_names, raw)
                 step("sanitizing logs", 0.12)
                 if raw:
                     try:
@@ -261,6 +262,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         if clean.is_file() and not any(s["file"] == name for s in report["skipped"]):
                             entries[f"{prefix}{role}/{name}"] = clean
                 facts = facts_job.result()
+                user_names = sorted(set(case.extra_user_names) | names_job.result())
                 seen = [t for t in trades_job.result() if t.trade_id == trade_id]
                 log_txids = seen[0].txids if seen else {}
                 step("redacting screenshots", 0.7)
@@ -281,7 +283,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             report["contract"] = dict(counts)
             entries[prefix + "contract.json"] = work / "contract.json"
 
-        entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None)
+        entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names)
         entries[prefix + "txids.txt"] = _txids_text(trade_id, case.given_txids(), log_txids)
         report["txids"] = {"given": len(case.given_txids()), "from_logs": len(log_txids)}
         entries[prefix + REPORT] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
@@ -322,7 +324,19 @@ def _report_json(rep: Any) -> Any:
     return json.loads(data) if isinstance(data, str | bytes) else data
 
 
-def _description(case: Case, facts: dict[str, str], seen: Any) -> bytes:
+def _learned_user_names(raw_logs: Sequence[Path]) -> set[str]:
+    """OS user names the logs reveal (home paths), so the description loses them too, like the logs."""
+    try:
+        from redactor.text.sanitizer import learn_user_names
+    except ImportError:
+        return set()
+    names: set[str] = set()
+    for p in raw_logs:
+        names |= learn_user_names(p)
+    return names
+
+
+def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str]) -> bytes:
     try:
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
@@ -336,7 +350,7 @@ def _description(case: Case, facts: dict[str, str], seen: Any) -> bytes:
     if seen is not None:
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
-    text = sanitize_text(case.description.strip(), user_names=tuple(case.extra_user_names))
+    text = sanitize_text(case.description.strip(), user_names=tuple(user_names))
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 
