@@ -192,7 +192,8 @@ def user_names_in(buf: bytes) -> set[str]:
 
 def _usable_name(name: str) -> bool:
     low = name.casefold()
-    return bool(name) and low not in _NOT_NAMES and not low.startswith("<") and "\udc80" > name[:1]
+    # Not a placeholder (`<HOME_DIR>`, `<user>`), not starting with an undecodable byte.
+    return bool(name) and low not in _NOT_NAMES and not low.startswith("<") and not "\udc80" <= name[0] <= "\udcff"
 
 
 class Scanner:
