@@ -350,7 +350,8 @@ class Scanner:
                 add((s, e, "phone", canonical("phone", _dec(buf[s:e])), DROP, 1))
 
     def _users(self, buf: bytes, low: bytes, add) -> None:  # type: ignore[no-untyped-def]
-        for rx in (_USERS_PATH, _HOME_PATH, _USER_PROP):
+        # (`user.name=` needs no pass of its own here: names learnt from it are caught as bare names.)
+        for rx in (_USERS_PATH, _HOME_PATH):
             for m in rx.finditer(buf):
                 name = _dec(m.group("name")).strip()
                 if _usable_name(name):
