@@ -60,11 +60,22 @@ def main() -> int:
     verified = verify_bundle(out)
     t_verify = time.perf_counter() - t
 
+    t_shots = None
+    if shots:
+        import tempfile
+
+        from redactor.bundle.writer import _redact_screenshots
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            _redact_screenshots(case, Path(tmp), "buyer")
+            t_shots = time.perf_counter() - t
+
     in_mb = sum(p.stat().st_size for p in logs) / 1e6
     figures = {
         "logs": len(logs), "log_mb": round(in_mb, 1), "screenshots": len(shots), "cpus": os.cpu_count(),
         "bundle_s": round(total, 2), "target_s": 30, "zip_mb": round(out.stat().st_size / 1e6, 1),
         "stage_start_s": {k: round(v, 2) for k, v in marks.items()},
+        "screenshots_alone_s": round(t_shots, 2) if t_shots is not None else None,
         "find_trades_s": round(t_trades, 2), "trades_found": len(trades),
         "verify_s": round(t_verify, 2), "verify_ok": verified.ok,
         "missing": result.missing,
