@@ -172,6 +172,7 @@ def test_screenshot_with_reviewed_boxes_is_rendered_without_ocr(demo_data_dir: P
     case = demo_case(demo_data_dir, screenshots=[Screenshot(shot, "error-popup", boxes=[box]),
                                                  Screenshot(shot, "error-popup", boxes=[])])
     res = build_bundle(case, tmp_path / "case.zip")
+    assert build_bundle(case, tmp_path / "again.zip").path.read_bytes() == res.path.read_bytes()
     files = contents(res.path)
     first = f"{TID}/buyer/screenshots/error-popup.png"
     assert first in files and f"{TID}/buyer/screenshots/error-popup-2.png" in files
