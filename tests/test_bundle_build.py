@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,18 @@ def tree_state(root: Path) -> dict[str, tuple[int, str]]:
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns,
                                        "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest())
             for p in sorted(root.rglob("*"))}
+
+
+OPENED: list[str] = []
+_RECORD = [False]
+
+
+def _audit(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+    if _RECORD[0] and event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)
 
 
 def demo_case(data_dir: Path, **kw: object) -> Case:
@@ -89,6 +103,18 @@ def test_demo_bundle_layout_privacy_and_reproducibility(demo_data_dir: Path, tmp
     assert not man["checklist"]["screenshot:trade-details"]
     assert "a screenshot of the trade details window" in res.missing
     assert verify_bundle(res.path).ok
+
+
+def test_only_log_files_are_opened_in_the_data_dir(demo_data_dir: Path, tmp_path: Path) -> None:
+    OPENED.clear()
+    _RECORD[0] = True
+    try:
+        build_bundle(demo_case(demo_data_dir), tmp_path / "out" / "case.zip")
+    finally:
+        _RECORD[0] = False
+    inside = {Path(p).resolve().relative_to(demo_data_dir.resolve()).as_posix() for p in OPENED
+              if Path(p).resolve().is_relative_to(demo_data_dir.resolve())}
+    assert inside == {"bisq.log", "bisq_1.log", "bisq_2.log"}  # never a wallet, key, Tor key, db or backup
 
 
 def test_created_is_reproducible_not_wall_clock(demo_data_dir: Path, tmp_path: Path,
