@@ -37,6 +37,7 @@ T = TypeVar("T")
 BLOCK = 1 << 20
 MAX_BLOCK = 4 << 20  # a "line" longer than this is cut (memory stays bounded on garbage input)
 COPY = 4 << 20
+DEFAULT_WORKERS = 2
 
 
 class SanitizeCancelled(RedactorError):
@@ -277,7 +278,8 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
                   cancel: Callable[[], bool] | None = None) -> SanitizeReport:
     """Sanitize `inputs` into `out_dir/<out_names[i] or inputs[i].name>`.
 
-    `user_names`: OS user names to remove besides those learnt from home paths in the logs. `map_path`: where
+    `user_names`: OS user names to remove besides those learnt from home paths in the logs. `workers`: processes
+    (default: up to DEFAULT_WORKERS; 1 = in this process). `map_path`: where
     to write the private value -> placeholder map (only there; never into a bundle). `progress(done, total)`
     counts steps, two per file (scan, write). An unreadable input is reported in its FileReport and skipped;
     a failure to write (out_dir missing or read-only, disk full) raises OutputError, and cancelling raises
@@ -316,7 +318,8 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
         if cancel is not None and cancel():
             raise SanitizeCancelled("Cancelled; no sanitized logs were written.")
 
-    n_workers = min(workers or os.cpu_count() or 1, len(inputs))
+    # Two workers by default: enough to overlap I/O and detection, and parent + workers stay under ~150 MB.
+    n_workers = min(workers or min(os.cpu_count() or 1, DEFAULT_WORKERS), len(inputs))
     table = PlaceholderTable()
     written: list[Path] = []
     try:
