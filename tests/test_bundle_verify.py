@@ -164,3 +164,18 @@ def test_cli_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["verify", str(bad)]) == 1
     assert "REFUSED" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "nothing.zip")]) == 1
+
+
+def test_zip_bomb_is_read_in_bounded_chunks(tmp_path: Path) -> None:
+    """64 MB of zeros compress to ~64 KB; an entry that claims less than it inflates to is refused early,
+    and reading the honest one never yields more than 1 MiB at once."""
+    bomb = small_bundle(tmp_path / "bomb.zip", {"buyer/bisq.log": bytes(64 << 20)})
+    layout = zipio.read_layout(bomb)
+    entry = next(e for e in layout.entries if e.name.endswith("bisq.log"))
+    assert entry.csize < 200_000
+    assert max(len(c) for c in zipio.iter_content(bomb, entry)) <= 1 << 20
+    liar = zipio.Entry(entry.name, entry.crc, entry.csize, 1000, entry.data_offset, entry.external_attr,
+                       entry.dos_time)
+    with pytest.raises(zipio.BadInput, match="longer than its header"):
+        for _ in zipio.iter_content(bomb, liar):
+            pass

@@ -277,16 +277,35 @@ def expected_dos_time(moment: datetime) -> tuple[int, int]:
 
 
 def iter_content(path: Path, entry: Entry) -> Iterator[bytes]:
-    """Decompressed content of one entry, in chunks. Raises BadInput when the stream is damaged, has bytes
-    after its end or non-zero padding bits, or when its CRC or size does not match the header."""
+    """Decompressed content of one entry, in chunks of at most 1 MiB (a zip bomb cannot fill memory). Raises
+    BadInput when the stream is damaged, longer than its header says, has bytes after its end or non-zero
+    padding bits, or when its CRC or size does not match the header."""
     d = zlib.decompressobj(-15)
     crc = 0
     total = 0
+
+    def drain(data: bytes) -> Iterator[bytes]:
+        nonlocal crc, total
+        try:
+            out = d.decompress(data, CHUNK)
+            while True:
+                if out:
+                    crc = zlib.crc32(out, crc)
+                    total += len(out)
+                    if total > entry.usize:
+                        raise BadInput(f"entry '{entry.name}' is longer than its header says")
+                    yield out
+                if not d.unconsumed_tail:
+                    return
+                out = d.decompress(d.unconsumed_tail, CHUNK)
+        except zlib.error as exc:
+            raise BadInput(f"entry '{entry.name}' is damaged ({exc})") from exc
+
+    before_last = None
+    last = b""
     with path.open("rb") as fh:
         fh.seek(entry.data_offset)
         left = entry.csize
-        last = b""
-        before_last = None
         while left > 0:
             chunk = fh.read(min(CHUNK, left))
             if not chunk:
@@ -294,21 +313,14 @@ def iter_content(path: Path, entry: Entry) -> Iterator[bytes]:
             left -= len(chunk)
             if left == 0:
                 chunk, last = chunk[:-1], chunk[-1:]
-            try:
-                out = d.decompress(chunk)
-                if left == 0:
-                    before_last = d.copy()
-                    out += d.decompress(last)
-            except zlib.error as exc:
-                raise BadInput(f"entry '{entry.name}' is damaged ({exc})") from exc
-            if out:
-                crc = zlib.crc32(out, crc)
-                total += len(out)
-                yield out
-        if not d.eof or d.unused_data or d.unconsumed_tail:
-            raise BadInput(f"entry '{entry.name}' is damaged (its compressed data does not end where it should)")
-        if before_last is not None and last and _padding_set(before_last, last[0]):
-            raise BadInput(f"entry '{entry.name}' was altered (padding bits of its compressed data)")
+            yield from drain(chunk)
+            if left == 0:
+                before_last = d.copy()
+                yield from drain(last)
+    if not d.eof or d.unused_data or d.unconsumed_tail:
+        raise BadInput(f"entry '{entry.name}' is damaged (its compressed data does not end where it should)")
+    if before_last is not None and last and _padding_set(before_last, last[0]):
+        raise BadInput(f"entry '{entry.name}' was altered (padding bits of its compressed data)")
     if crc != entry.crc or total != entry.usize:
         raise BadInput(f"entry '{entry.name}' was altered (CRC or size does not match)")
 
