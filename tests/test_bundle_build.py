@@ -225,3 +225,18 @@ def test_screenshot_auto_redacted_with_real_ocr(demo_data_dir: Path, tmp_path: P
     report = json.loads(files[f"{TID}/redaction-report.json"])["screenshots"]["buyer/screenshots/trade-details.png"]
     assert report["boxes"] > 0 and report["verified"] is True
     assert res.manifest["checklist"]["screenshot:trade-details"] and verify_bundle(res.path).ok
+
+
+def test_cli_demo_prints_path_and_checklist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    zip_path = tmp_path / "out" / f"{TID}.zip"
+    assert str(zip_path) in out and "Checklist:" in out and "[x] the Bisq log files" in out
+    assert main(["verify", str(zip_path)]) == 0
+    shots = sorted((DEMO / "screenshots").glob("*.png")) if (DEMO / "screenshots").is_dir() else []
+    try:
+        import redactor.image.redact  # noqa: F401
+    except ImportError:
+        shots = []
+    with zipfile.ZipFile(zip_path) as zf:  # the demo screenshots are used once they (and the redactor) exist
+        assert len([n for n in zf.namelist() if "/screenshots/" in n]) == len(shots)
