@@ -104,9 +104,13 @@ def _cmd_sanitize_log(args: argparse.Namespace) -> int:
 
 
 def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("scrub-contract", help="remove payment-account data from a contract JSON")
-    p.add_argument("input", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p = sub.add_parser(
+        "scrub-contract", help="remove payment-account data from a contract JSON",
+        description="Copy a Bisq trade contract (JSON, as shown by 'View contract in JSON format') without the "
+                    "traders' payment-account data (names, IBANs, e-mails, F2F city and notes). Trade ID, tx IDs, "
+                    "onion and payout addresses and account IDs are kept; the result is valid, 2-space JSON.")
+    p.add_argument("input", type=Path, help="the contract JSON file (never modified)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="where to write the scrubbed contract")
     p.set_defaults(handler=_cmd_scrub_contract)
 
 
