@@ -32,11 +32,14 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".ti
 
 
 def redact_job(path: Path) -> Any:
-    """The worker body: the core finds what to black out; we also make the preview image off the GUI thread."""
+    """The worker body: the core finds, fills and re-reads what to black out (`redact`); when it cannot make
+    the image safe by itself, its detected boxes are shown with its reason so the user finishes by hand.
+    The preview image is made here too, off the GUI thread."""
 
     def work(ctl: workers.Control) -> Any:
+        from redactor.errors import UnsafeOutput
         from redactor.gui.imaging import to_qimage
-        from redactor.image.redact import detect, load_image
+        from redactor.image.redact import detect, load_image, redact
 
         ctl.progress(f"Opening {path.name}…")
         image = load_image(path)
@@ -44,7 +47,12 @@ def redact_job(path: Path) -> Any:
         preview = to_qimage(image)
         ctl.check()
         ctl.progress(f"Reading the text in {path.name}…")
-        redaction = detect(image)
+        try:
+            _rendered, redaction = redact(image)
+        except UnsafeOutput as exc:
+            ctl.check()
+            redaction = detect(image)
+            redaction.problems = [str(exc)]
         return redaction, preview
 
     return work
@@ -247,8 +255,7 @@ class ScreenshotsPage(Page):
         if shot in self.state.shots and self.list.currentRow() == self.state.shots.index(shot):
             self._show(self.list.currentRow())
         if redaction.problems:
-            self.message.error(f"{shot.path.name}: " + " ".join(redaction.problems) +
-                               " Check the image and black out anything still readable.")
+            self.message.error(f"{shot.path.name}: " + " ".join(redaction.problems))
 
     def _failed(self, shot: Shot, text: str) -> None:
         shot.error = text
