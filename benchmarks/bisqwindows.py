@@ -146,7 +146,8 @@ class Canvas:
                     continue
                 x1 = min(x1, clip_right)
             k = kind if kind != "mixed" else ("personal" if start >= personal_from else "keep")
-            gt = GtWord(word, (int(x0), y + 1, max(1, int(x1 - x0)), asc + desc - 1), k)
+            _, top, _, bottom = font.getbbox(word)  # the word's ink, not the font's line box
+            gt = GtWord(word, (int(x0), y + top, max(1, int(x1 - x0)), max(1, bottom - top)), k)
             (self.personal if k == "personal" else self.keep).append(gt)
         return int(x + font.getlength(text))
 
@@ -556,3 +557,44 @@ if __name__ == "__main__":
     import sys
     for p in write_demo(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "resources" / "demo" / "screenshots"):
         print(p)
+
+
+# --- scoring (shared by tests/test_image_*.py and benchmarks/bench_images.py) ----------------------------
+
+def _norm_token(text: str) -> str:
+    import unicodedata
+    t = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in t if ch.isalnum() and not unicodedata.combining(ch)).lower()
+
+
+def score(shot: Shot, boxes: list[Any], reread: list[str] | None) -> dict[str, Any]:
+    """Targets for one redacted shot. `boxes`: objects with x, y, w, h; `reread`: words a second full OCR
+    pass read on the output (None to skip that check)."""
+    import numpy as np
+    w, h = shot.image.size
+    mask = np.zeros((h, w), dtype=bool)
+    for b in boxes:
+        mask[max(0, b.y):b.y + b.h, max(0, b.x):b.x + b.w] = True
+    pay = np.zeros((h, w), dtype=bool)
+    for x, y, bw, bh in shot.payment:
+        pay[max(0, y):y + bh, max(0, x):x + bw] = True
+
+    def cover(r: Rect) -> float:
+        x, y, bw, bh = r
+        sub = mask[max(0, y):y + bh, max(0, x):x + bw]
+        return float(sub.mean()) if sub.size else 1.0
+    destroyed = [g for g in shot.personal if cover(g.box) >= 0.97]
+    touched = [g for g in shot.keep if cover(g.box) > 0.0]
+    outside = float((mask & ~pay).sum()) / (w * h)
+    read_back: list[str] = []
+    if reread is not None:
+        got = {_norm_token(t) for t in reread}
+        got.discard("")
+        for g in shot.personal:
+            n = _norm_token(g.text)
+            if len(n) >= 3 and (n in got or (len(n) >= 6 and any(n in x for x in got))):
+                read_back.append(g.text)
+    return {"name": shot.name, "personal": len(shot.personal), "destroyed": len(destroyed),
+            "missed": [g.text for g in shot.personal if g not in destroyed],
+            "keep": len(shot.keep), "touched": [g.text for g in touched], "outside_frac": outside,
+            "read_back": read_back}

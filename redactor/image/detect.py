@@ -1,0 +1,207 @@
+"""Decide which OCR'd words are personal data, from Bisq's layouts and labels plus patterns anywhere.
+
+Rules (facts.md §4, §5e):
+1. A row labelled as payment details ("BTC buyer payment details", "Buyers account data", …): its whole value,
+   to the end of the value cell.
+2. A field label ("Account owner full name", "IBAN", … in any Bisq language): the value right of it in the same
+   row, below it (small label above a field), or after its colon inside text ("Holder name: …").
+3. Anywhere: e-mail addresses, IBANs, phone numbers, account names "<method> (…): <owner>".
+Never: words that look like trade IDs, tx IDs, hashes, onions, bitcoin addresses, amounts, prices or dates,
+and never the labels themselves, even on a row that also holds redacted data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from redactor.bisq import ids
+from redactor.image.fieldlabels import FIELD, GENERIC, KEEP, ROW, Label, Matcher, languages_seen, normalise
+from redactor.image.fieldlabels import payment_method_names
+from redactor.image.layout import Line, group_lines, split_cells
+from redactor.image.ocr import Word
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
+PHONE = re.compile(r"(?<![\w.])(?:\+\s?\d{1,3}[\s\d().-]{6,16}\d|\(\d{3}\)\s?\d{3}-\d{4})(?![\w.])")
+# Partial identifiers cut off by a field, and values that are never personal.
+HEX_RUN = re.compile(r"^[0-9a-f]{12,}\W*$")
+B32_RUN = re.compile(r"^[a-z2-7]{20,}(?:\.onion\S*)?\W*$|\.onion")
+AMOUNT = re.compile(r"^[\d.,]+$|^\d[\d.,]*\s?(?:BTC|EUR|USD|XMR|BSQ|%)?$|^(?:BTC|EUR|USD|XMR|BSQ)$")
+TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+
+
+@dataclass
+class Span:
+    """Words of one line to hide; `to_cell_end`: extend the fill to the end of the value cell."""
+    line: Line
+    words: list[Word]
+    reason: str
+    to_cell_end: bool = False
+    left: int | None = None  # start the fill here (value cell's start) instead of at the first word
+
+
+def is_protected(word: Word) -> bool:
+    """An identifier support needs (trade/tx ID, hash, onion, bitcoin address, or a cut-off piece of one):
+    never redacted, whatever rule matched its line."""
+    t = word.text.strip(",;()[]")
+    if not t:
+        return False
+    if any(p.search(t) for p in ids.KEEP_PATTERNS):
+        return True
+    return bool(HEX_RUN.match(t) or B32_RUN.search(t))
+
+
+def is_plain_value(word: Word) -> bool:
+    """Amounts, prices, times: kept when a fill would merely pass over them, but redacted when they are part
+    of a personal value (an account number is digits too)."""
+    t = word.text.strip(",;()[]")
+    if TIME.match(t):
+        return True
+    return bool(AMOUNT.match(t)) and any(ch.isdigit() for ch in t) and len(t) < 16
+
+
+def _label_prefix(m: Matcher, words: list[Word], max_words: int) -> tuple[Label, int] | None:
+    """Longest run of leading words that is a known label (optionally ending with ':')."""
+    best = None
+    for k in range(1, min(len(words), max_words) + 1):
+        lab = m.lookup(" ".join(w.text for w in words[:k]))
+        if lab is not None:
+            best = (lab, k)
+    return best
+
+
+def _colon_labels(m: Matcher, words: list[Word], max_words: int) -> list[tuple[Label, int, int]]:
+    """(label, first word, last word) for every 'Label:' inside a run of words."""
+    out = []
+    for j, w in enumerate(words):
+        if not w.text.endswith(":"):
+            continue
+        for k in range(min(j + 1, max_words), 0, -1):  # longest first
+            lab = m.lookup(" ".join(x.text for x in words[j - k + 1:j + 1]))
+            if lab is not None:
+                out.append((lab, j - k + 1, j))
+                break
+    return out
+
+
+def _text_spans(words: list[Word]) -> tuple[str, list[int]]:
+    """Joined text and, per character, the index of its word (-1 for the joining spaces)."""
+    text, owner = "", []
+    for i, w in enumerate(words):
+        if i:
+            text += " "
+            owner.append(-1)
+        text += w.text
+        owner.extend([i] * len(w.text))
+    return text, owner
+
+
+def _pattern_words(words: list[Word]) -> list[tuple[int, int, str]]:
+    text, owner = _text_spans(words)
+    hits = []
+    for pat, reason in ((EMAIL, "email"), (IBAN, "iban"), (PHONE, "phone")):
+        for mt in pat.finditer(text):
+            idx = sorted({owner[i] for i in range(mt.start(), mt.end()) if owner[i] >= 0})
+            if idx:
+                hits.append((idx[0], idx[-1], reason))
+    return hits
+
+
+def find_spans(words: list[Word]) -> tuple[list[Line], list[Span]]:
+    lines = group_lines(words)
+    m = Matcher(languages_seen([ln.text for ln in lines]))
+    mw = m.d.max_words
+    methods = payment_method_names()
+    spans: list[Span] = []
+    label_ids: set[int] = set()
+
+    for li, line in enumerate(lines):
+        cells = split_cells(line)
+        for ci, cell in enumerate(cells):
+            hit = _label_prefix(m, cell, mw)
+            if hit is not None:
+                lab, k = hit
+                label_ids.update(id(w) for w in cell[:k])
+                rest = cell[k:]
+                after = cells[ci + 1] if ci + 1 < len(cells) else []
+                if lab.kind == ROW:
+                    value = rest + [w for c in cells[ci + 1:] for w in c]
+                    if value:
+                        spans.append(Span(line, value, "payment-details", to_cell_end=True, left=value[0].x))
+                    continue
+                if lab.kind == FIELD:
+                    right_is_value = (bool(after) and ci == 0 and len(cells) == 2
+                                      and _label_prefix(m, after, mw) is None)
+                    below = None if (rest or lab.generic) else _field_below(m, lines, li, cell)
+                    if rest and cell[k - 1].text.endswith(":"):
+                        spans.append(Span(line, rest, "account-field", to_cell_end=False))
+                    elif below is not None:  # small label above a field (step 2, account forms)
+                        bl, bw = below
+                        spans.append(Span(bl, bw, "account-field", to_cell_end=True, left=min(cell[0].x, bw[0].x)))
+                    elif not rest and right_is_value and _similar_height(cell, after):  # label left of value
+                        spans.append(Span(line, after, "account-field", to_cell_end=True, left=after[0].x))
+                    if k == len(cell):
+                        continue
+                if lab.kind == KEEP:
+                    continue
+            # "Label: value" pairs inside free text (popups, one-line payment details, chat).
+            colon = _colon_labels(m, cell, mw)
+            for n, (lab, a, b) in enumerate(colon):
+                label_ids.update(id(w) for w in cell[a:b + 1])
+                end = colon[n + 1][1] if n + 1 < len(colon) else len(cell)
+                if lab.kind in (FIELD, ROW) and b + 1 < end:
+                    spans.append(Span(line, cell[b + 1:end], "account-field"))
+            # Account names "Zelle (ClearXchange): mfiver..." / "SEPA: Alice Müller, DE89…".
+            for j, w in enumerate(cell):
+                if w.text.endswith(":") and j + 1 < len(cell):
+                    head = normalise(" ".join(x.text for x in cell[:j + 1]))
+                    if head in methods or head.split(" ")[0] in methods and "(" in cell[j].text + cell[0].text:
+                        spans.append(Span(line, cell[j + 1:], "account-name"))
+                        break
+            for a, b, reason in _pattern_words(cell):
+                spans.append(Span(line, cell[a:b + 1], reason))
+
+    # Protect labels and identifiers: drop them from every span (the fill is split around them later).
+    # Inside a payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure).
+    row_ids = {id(w) for sp in spans if sp.reason == "payment-details" for w in sp.words}
+    out = []
+    for sp in spans:
+        kept = [w for w in sp.words if (id(w) in row_ids or id(w) not in label_ids) and not is_protected(w)]
+        if kept:
+            sp.words = kept
+            out.append(sp)
+    return lines, out
+
+
+def _similar_height(a: list[Word], b: list[Word]) -> bool:
+    ha = sorted(w.h for w in a)[len(a) // 2]
+    hb = sorted(w.h for w in b)[len(b) // 2]
+    return 0.7 <= hb / max(1, ha) <= 1.4
+
+
+def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tuple[Line, list[Word]] | None:
+    """The value of a small label above a field: the next line's cell starting under the label, unless that
+    cell is itself a label (label-left windows stack labels)."""
+    x0 = cell[0].x
+    h = sorted(w.h for w in cell)[len(cell) // 2]
+    y_lab = max(w.y1 for w in cell if w.h <= 1.6 * h)
+    for nl in lines[li + 1:li + 5]:
+        top = nl.band()[0]
+        if top - y_lab > 2.5 * h:
+            break
+        if top < y_lab:
+            continue
+        for c in split_cells(nl):
+            if abs(c[0].x - x0) <= 1.5 * h:
+                if _label_prefix(m, c, m.d.max_words) is not None:
+                    return None
+                return nl, c
+    return None
+
+
+def protected_words(lines: list[Line]) -> list[Word]:
+    return [w for ln in lines for w in ln.words if is_protected(w)]
+
+
+__all__ = ["Span", "find_spans", "is_protected", "is_plain_value", "protected_words", "EMAIL", "IBAN", "PHONE", "GENERIC"]

@@ -1,0 +1,90 @@
+"""Group OCR words into lines and cells by geometry.
+
+Tesseract's own reading order is useless on Bisq windows (it reads the whole label column, then the values),
+so lines are rebuilt from word boxes: words whose vertical extents overlap enough share a line; a horizontal
+gap much wider than a space splits a line into cells (label cell | value cell, or two form columns).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from redactor.image.ocr import Word
+
+
+@dataclass
+class Line:
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def x0(self) -> int:
+        return min(w.x for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def y0(self) -> int:
+        return min(w.y for w in self.words)
+
+    @property
+    def y1(self) -> int:
+        return max(w.y1 for w in self.words)
+
+    @property
+    def height(self) -> int:
+        """Typical glyph height on the line (median of word heights: robust to a stray tall box)."""
+        return max(4, int(statistics.median(w.h for w in self.words)))
+
+    def band(self) -> tuple[int, int]:
+        """Top and bottom of the line's text, ignoring boxes Tesseract stretched over two rows (it does that
+        for '-', '/' and words next to borders)."""
+        h = self.height
+        normal = [w for w in self.words if w.h <= 1.6 * h] or self.words
+        return min(w.y for w in normal), max(w.y1 for w in normal)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def _is_noise(w: Word) -> bool:
+    # Tesseract reports icons, borders and blur as low-confidence junk; keep anything with a letter or digit.
+    return not any(ch.isalnum() for ch in w.text) and w.conf < 60
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Words -> lines, top to bottom, each line's words left to right."""
+    lines: list[Line] = []
+    for w in sorted((w for w in words if not _is_noise(w)), key=lambda w: (w.y + w.h / 2, w.x)):
+        cy = w.y + w.h / 2
+        best = None
+        for line in reversed(lines[-6:]):
+            ly0, ly1 = line.band()
+            overlap = min(ly1, w.y1) - max(ly0, w.y)
+            centre_in = ly0 <= cy <= ly1
+            if overlap >= 0.5 * min(w.h, ly1 - ly0) and centre_in:
+                best = line
+                break
+        if best is None:
+            lines.append(Line([w]))
+        else:
+            best.words.append(w)
+    for line in lines:
+        line.words.sort(key=lambda w: w.x)
+    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+    return lines
+
+
+def split_cells(line: Line, gap_factor: float = 1.3) -> list[list[Word]]:
+    """A line's words cut at gaps wider than `gap_factor` × the line's text height."""
+    limit = gap_factor * line.height
+    cells: list[list[Word]] = [[line.words[0]]]
+    for prev, w in zip(line.words, line.words[1:], strict=False):
+        if w.x - prev.x1 > limit:
+            cells.append([w])
+        else:
+            cells[-1].append(w)
+    return cells

@@ -1,0 +1,116 @@
+"""OCR behind a small interface, so the redactor can swap back-ends (real Tesseract, or a fake in GUI tests).
+
+`TesseractOcr` runs the Tesseract binary found by `find_tesseract()` single-threaded (OMP_THREAD_LIMIT=1: on
+a 2-core machine OpenMP makes one call several times slower and fights our process pool), feeds it the image
+on stdin as uncompressed PNM (no temp files, no PNG encoding) and parses its TSV word boxes.
+Words are always returned in the coordinates of the image passed in, whatever preprocessing happened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import subprocess
+from dataclasses import dataclass
+from typing import Protocol
+
+from PIL import Image
+
+from redactor.errors import RedactorError, TesseractMissing
+from redactor.image import preprocess
+from redactor.image.tesseract_bin import INSTALL_HINT, find_tesseract
+
+log = logging.getLogger(__name__)
+
+OCR_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x: int
+    y: int
+    w: int
+    h: int
+    conf: float
+
+    @property
+    def x1(self) -> int:
+        return self.x + self.w
+
+    @property
+    def y1(self) -> int:
+        return self.y + self.h
+
+
+class OcrEngine(Protocol):
+    def words(self, image: Image.Image) -> list[Word]: ...
+
+
+class FakeOcr:
+    """Deterministic OCR for tests: returns the words it was given (optionally a different list per call)."""
+
+    def __init__(self, words: list[Word], *later: list[Word]) -> None:
+        self._calls = [list(words), *[list(w) for w in later]]
+        self.calls = 0
+
+    def words(self, image: Image.Image) -> list[Word]:
+        result = self._calls[min(self.calls, len(self._calls) - 1)]
+        self.calls += 1
+        return list(result)
+
+
+def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Word]:
+    """Tesseract TSV (level 5 rows are words) -> Words mapped back by 1/scale and offset (dx, dy)."""
+    out: list[Word] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5":
+            continue
+        text = (row.get("text") or "").strip()
+        if not text:
+            continue
+        try:
+            x, y, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
+            conf = float(row["conf"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        out.append(Word(text, dx + int(x / scale), dy + int(y / scale), max(1, round(w / scale)),
+                        max(1, round(h / scale)), conf))
+    return out
+
+
+def run_tesseract_tsv(gray: Image.Image, *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> str:
+    """One Tesseract call on an 8-bit image, TSV out. Raises TesseractMissing / RedactorError."""
+    binary = find_tesseract()
+    buf = io.BytesIO()
+    gray.save(buf, "PPM")  # PGM for mode "L": Leptonica reads it without decoding cost
+    cmd = [str(binary.command), "stdin", "stdout", "-l", lang, "--psm", str(psm), *extra, "tsv"]
+    try:
+        res = subprocess.run(cmd, input=buf.getvalue(), capture_output=True, env=binary.env(),
+                             timeout=OCR_TIMEOUT_S, check=False)
+    except FileNotFoundError as exc:
+        raise TesseractMissing(INSTALL_HINT) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise RedactorError(f"Tesseract took longer than {OCR_TIMEOUT_S} s on one image; try a smaller crop.") from exc
+    if res.returncode != 0:
+        err = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RedactorError(f"Tesseract failed on this image: {err[-1] if err else 'exit ' + str(res.returncode)}")
+    return res.stdout.decode("utf-8", "replace")
+
+
+class TesseractOcr:
+    """Tesseract with OpenCV preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
+
+    def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3) -> None:
+        self.lang = lang
+        self.preprocess_image = preprocess_image
+        self.psm = psm
+
+    def words(self, image: Image.Image) -> list[Word]:
+        if self.preprocess_image:
+            prepared = preprocess.prepare(image)
+            gray, scale = prepared.image, prepared.scale
+        else:
+            gray, scale = image.convert("L"), 1.0
+        return parse_tsv(run_tesseract_tsv(gray, lang=self.lang, psm=self.psm), scale=scale)

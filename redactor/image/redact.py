@@ -1,0 +1,493 @@
+"""Screenshot redaction: load safely, OCR once, find personal data, flat-fill it, verify, write a clean PNG.
+
+The fill is opaque and flat (never blur or pixelation: those are reversible when the font is known), covers the
+full line height with a margin, and runs to the end of the value cell so the length of the value is hidden too.
+Verification OCRs only the redacted regions and their neighbourhood once more; if personal data can still be
+read, the boxes are widened and the image redone; if it still can, nothing is written (fail closed).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import tempfile
+import warnings
+import zlib
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+
+from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
+from redactor.image import preprocess
+from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
+from redactor.image.fieldlabels import normalise
+from redactor.image.layout import Line
+from redactor.image.ocr import OcrEngine, TesseractOcr, Word
+
+log = logging.getLogger(__name__)
+
+# Largest image accepted, in pixels. A 6K HiDPI screen is 20 MP; beyond 40 MP the input is not a screenshot
+# (or is a decompression bomb) and is refused with a clear message rather than OCR'd for minutes.
+MAX_PIXELS = 40_000_000
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
+FILL = (0, 0, 0)
+PNG_SIG = b"\x89PNG\r\n\x1a\n"
+ALLOWED_CHUNKS = (b"IHDR", b"PLTE", b"IDAT", b"IEND")
+VERIFY_ROUNDS = 2  # widen-and-redo attempts after the first verification
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+    reason: str  # a category ("payment-details", "email", …), never the redacted text
+
+    @property
+    def x1(self) -> int:
+        return self.x + self.w
+
+    @property
+    def y1(self) -> int:
+        return self.y + self.h
+
+
+@dataclass
+class Redaction:
+    width: int
+    height: int
+    boxes: list[Box]
+    verified: bool
+    problems: list[str]
+    # What was hidden, normalised, so verification can check it is gone. In memory only; never serialised.
+    secrets: list[str] = field(default_factory=list, repr=False, compare=False)
+
+
+# --- input ---------------------------------------------------------------------------------------------
+
+def load_image(path: Path) -> Image.Image:
+    """Open a PNG/JPEG/WebP/BMP screenshot as RGB with EXIF orientation applied; BadInput for anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path.name}: no such file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=FORMATS) as im:
+                w, h = im.size
+                if w * h > MAX_PIXELS:
+                    raise BadInput(f"{path.name}: {w}×{h} pixels is larger than the {MAX_PIXELS // 1_000_000} "
+                                   "megapixel limit for a screenshot; crop it to the Bisq window and try again.")
+                im.load()
+                im = ImageOps.exif_transpose(im)
+                return _to_rgb(im)
+    except BadInput:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadInput(f"{path.name}: the image claims to be enormous (a decompression bomb?); refused.") from exc
+    except UnidentifiedImageError as exc:
+        raise BadInput(f"{path.name}: not a PNG, JPEG, WebP or BMP image.") from exc
+    except (OSError, ValueError, SyntaxError, struct.error, zlib.error, MemoryError) as exc:
+        raise BadInput(f"{path.name}: the image file is damaged or cut off ({type(exc).__name__}).") from exc
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    if im.mode == "RGB":
+        return im.copy()
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(bg, rgba).convert("RGB")
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = arr.max() or 1.0
+        return Image.fromarray((arr * (255.0 / top)).astype(np.uint8)).convert("RGB")
+    return im.convert("RGB")
+
+
+# --- detection -------------------------------------------------------------------------------------------
+
+def _default_ocr(ocr: OcrEngine | None) -> OcrEngine:
+    return ocr if ocr is not None else TesseractOcr()
+
+
+def _band(line: Line, words: list[Word]) -> tuple[int, int, int]:
+    h = line.height
+    pad = round(0.4 * h) + 1
+    y0, y1 = line.band()
+    return y0 - pad, y1 + pad, h
+
+
+def _cell_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int) -> int:
+    """From x to the right, the first column that is an edge across the whole band (field or window border),
+    or `limit`. Glyphs never cover 85 % of a band that includes the line's margins."""
+    band = gray[max(0, y0):max(0, y1), :]
+    if band.size == 0 or x >= limit:
+        return x
+    bg = float(np.median(band[:, x:min(limit, x + 4)])) if x < band.shape[1] else 255.0
+    cols = np.abs(band[:, x:limit].astype(np.int16) - int(bg)) > 24  # dark-theme borders differ by ~30
+    full = cols.mean(axis=0) >= 0.85
+    hits = np.flatnonzero(full)
+    return x + int(hits[0]) if hits.size else limit
+
+
+def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
+    y0, y1, h = _band(sp.line, sp.words)
+    padx = round(0.3 * h) + 2
+    first, last = sp.words[0], max(sp.words, key=lambda w: w.x1)
+    # The margin stops 1 px short of the neighbouring words on the line (a label right before the value).
+    before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
+    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words]
+    x0 = (sp.left if sp.left is not None else first.x) - padx
+    x0 = max(x0, (max(before) + first.x + 1) // 2) if before else x0  # middle of the space
+    x1 = last.x1 + padx
+    x1 = min(x1, (min(after) + last.x1) // 2) if after else x1
+    if sp.to_cell_end:
+        x1 = max(x1, _cell_end(gray, y0, y1, x1, width) - 1)
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(width, x1), min(height, y1)
+    return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0), sp.reason)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x < b.x1 and b.x < a.x1 and a.y < b.y1 and b.y < a.y1
+
+
+def _merge(boxes: list[Box]) -> list[Box]:
+    """Union boxes that overlap on the same band (one flat area instead of slivers between them)."""
+    out: list[Box] = []
+    for b in sorted(boxes, key=lambda b: (b.y, b.x)):
+        for i, o in enumerate(out):
+            vert = min(o.y1, b.y1) - max(o.y, b.y)
+            if _overlaps(o, b) and vert >= 0.5 * min(o.h, b.h):
+                x0, y0 = min(o.x, b.x), min(o.y, b.y)
+                out[i] = Box(x0, y0, max(o.x1, b.x1) - x0, max(o.y1, b.y1) - y0, o.reason)
+                break
+        else:
+            out.append(b)
+    return out
+
+
+def _carve(boxes: list[Box], protect: list[Word]) -> list[Box]:
+    """Split boxes around protected words (IDs, labels) they would otherwise cover."""
+    result: list[Box] = []
+    for b in boxes:
+        pieces = [b]
+        for w in protect:
+            nxt = []
+            for p in pieces:
+                wy0, wy1 = w.y, w.y1
+                if not (p.x < w.x1 and w.x < p.x1 and p.y < wy1 and wy0 < p.y1):
+                    nxt.append(p)
+                    continue
+                # Vertically the word occupies the band: cut horizontally, keep 1 px of air around it.
+                if w.x - 1 > p.x:
+                    nxt.append(Box(p.x, p.y, w.x - 1 - p.x, p.h, p.reason))
+                if w.x1 + 1 < p.x1:
+                    nxt.append(Box(w.x1 + 1, p.y, p.x1 - w.x1 - 1, p.h, p.reason))
+            pieces = nxt
+        result.extend(p for p in pieces if p.w >= 2)
+    return result
+
+
+def _secrets(spans: list[Span], lines: list[Line]) -> list[str]:
+    """Normalised texts of the redacted words, less any text also shown unredacted elsewhere (a method name
+    both in an account name and in the "Payment method" row is no secret, and must not fail verification)."""
+    hidden = {id(w) for sp in spans for w in sp.words}
+    shown = {normalise(w.text).replace(" ", "") for ln in lines for w in ln.words if id(w) not in hidden}
+    out = set()
+    for sp in spans:
+        for w in sp.words:
+            n = normalise(w.text).replace(" ", "")
+            if len(n) >= 4 and n not in shown:
+                out.add(n)
+    return sorted(out)
+
+
+def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box], list[str]]:
+    width, height = image.size
+    lines, spans = find_spans(words)
+    gray = preprocess.to_gray(image)
+    raw = [_span_box(sp, gray, width, height) for sp in spans]
+    span_ids = {id(w) for sp in spans for w in sp.words}
+    protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
+               (is_protected(w) or is_plain_value(w) or _is_label_word(w, spans))]
+    return _carve(_merge(raw), protect), _secrets(spans, lines)
+
+
+def _is_label_word(w: Word, spans: list[Span]) -> bool:
+    # Every word on a redacted line that is not itself redacted is a label or kept text: leave it readable.
+    return any(sp.line.words and w in sp.line.words for sp in spans)
+
+
+def detect(image: Image.Image, *, ocr: OcrEngine | None = None) -> Redaction:
+    """OCR the image once and return the boxes to fill (not yet verified)."""
+    words = _default_ocr(ocr).words(image)
+    boxes, secrets = _boxes_from_words(image, words)
+    return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets)
+
+
+# --- rendering -------------------------------------------------------------------------------------------
+
+def render(image: Image.Image, boxes: Sequence[Box]) -> Image.Image:
+    """A copy of the image with exactly these boxes filled flat and opaque."""
+    out = _to_rgb(image) if image.mode != "RGB" else image.copy()
+    draw = ImageDraw.Draw(out)
+    for b in boxes:
+        if b.w > 0 and b.h > 0:
+            draw.rectangle((b.x, b.y, b.x + b.w - 1, b.y + b.h - 1), fill=FILL)
+    return out
+
+
+# --- verification ----------------------------------------------------------------------------------------
+
+def _regions(boxes: Sequence[Box], width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """Each box plus one line of neighbourhood above/below and some width either side, merged."""
+    regs: list[list[int]] = []
+    for b in sorted(boxes, key=lambda b: (b.y, b.x)):
+        r = [max(0, b.x - 2 * b.h), max(0, b.y - b.h), min(width, b.x1 + 2 * b.h), min(height, b.y1 + b.h)]
+        for o in regs:
+            if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
+                o[:] = [min(o[0], r[0]), min(o[1], r[1]), max(o[2], r[2]), max(o[3], r[3])]
+                break
+        else:
+            regs.append(r)
+    return [(a, b, c, d) for a, b, c, d in regs]
+
+
+def _reocr_regions(rendered: Image.Image, boxes: Sequence[Box], ocr: OcrEngine) -> list[Word]:
+    """OCR only the redacted regions, stacked into one image (one Tesseract call), mapped back."""
+    regs = _regions(boxes, rendered.width, rendered.height)
+    if not regs:
+        return []
+    if not isinstance(ocr, TesseractOcr):
+        return ocr.words(rendered)  # other engines (tests) see the full image
+    gap = 24
+    crops = []
+    for x0, y0, x1, y1 in regs:
+        g, _ = preprocess.normalise_polarity(preprocess.to_gray(rendered.crop((x0, y0, x1, y1))))
+        crops.append(g)
+    width = max(c.shape[1] for c in crops)
+    total = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+    canvas = np.full((total, width), 255, dtype=np.uint8)
+    offsets = []
+    y = gap
+    for c in crops:
+        canvas[y:y + c.shape[0], :c.shape[1]] = c
+        offsets.append(y)
+        y += c.shape[0] + gap
+    words = ocr.words(Image.fromarray(canvas))
+    mapped = []
+    for w in words:
+        cy = w.y + w.h // 2
+        for (x0, y0, x1, y1), off, c in zip(regs, offsets, crops, strict=True):
+            if off <= cy < off + c.shape[0]:
+                mapped.append(Word(w.text, w.x + x0, w.y - off + y0, w.w, w.h, w.conf))
+                break
+    return mapped
+
+
+def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> tuple[list[str], list[Word]]:
+    problems: set[str] = set()
+    leaks: list[Word] = []
+    secrets = set(redaction.secrets)
+    _, spans = find_spans(words)
+    for sp in spans:
+        problems.add(f"{sp.reason} still readable")
+        leaks.extend(sp.words)
+    for w in words:
+        n = normalise(w.text).replace(" ", "")
+        if len(n) >= 4 and not is_protected(w) and (n in secrets or any(len(s) >= 6 and s in n for s in secrets)):
+            problems.add("redacted text still readable")
+            leaks.append(w)
+            continue
+        alnum = sum(ch.isalnum() for ch in w.text)
+        if alnum >= 3 and w.conf >= 60:
+            for b in boxes:
+                ix = min(b.x1, w.x1) - max(b.x, w.x)
+                iy = min(b.y1, w.y1) - max(b.y, w.y)
+                if ix > 0 and iy > 0 and ix * iy >= 0.4 * w.w * w.h and not is_protected(w):
+                    problems.add("text inside a redacted box still readable")
+                    leaks.append(w)
+                    break
+    for pat, name in ((EMAIL, "email"), (IBAN, "iban"), (PHONE, "phone")):
+        if any(pat.search(w.text) for w in words if not is_protected(w)):
+            problems.add(f"{name} still readable")
+    return sorted(problems), leaks
+
+
+def verify(rendered: Image.Image, redaction: Redaction, *, ocr: OcrEngine | None = None) -> list[str]:
+    """Re-OCR what was redacted (and around it); the problems found (categories only), [] when safe."""
+    problems, _ = _verify(rendered, redaction, redaction.boxes, _default_ocr(ocr))
+    return problems
+
+
+def _verify(rendered: Image.Image, redaction: Redaction, boxes: Sequence[Box],
+            ocr: OcrEngine) -> tuple[list[str], list[Word]]:
+    if not boxes:
+        return [], []
+    return _problems(_reocr_regions(rendered, boxes, ocr), redaction, boxes)
+
+
+def _widen(boxes: list[Box], leaks: list[Word], width: int, height: int) -> list[Box]:
+    out = []
+    for b in boxes:
+        dx, dy = max(2, b.h // 2), max(1, b.h // 5)
+        x0, y0 = max(0, b.x - dx), max(0, b.y - dy)
+        out.append(Box(x0, y0, min(width, b.x1 + dx) - x0, min(height, b.y1 + dy) - y0, b.reason))
+    for w in leaks:
+        pad = max(2, w.h // 2)
+        x0, y0 = max(0, w.x - pad), max(0, w.y - pad)
+        out.append(Box(x0, y0, min(width, w.x1 + pad) - x0, min(height, w.y1 + pad) - y0, "leak-fix"))
+    return _merge(out)
+
+
+def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.Image, Redaction]:
+    """Detect, fill, verify; widen and redo while verification still reads personal data; raise UnsafeOutput
+    when it still does after that (nothing may be written then)."""
+    engine = _default_ocr(ocr)
+    red = detect(image, ocr=engine)
+    boxes = list(red.boxes)
+    rendered = render(image, boxes)
+    problems, leaks = _verify(rendered, red, boxes, engine)
+    rounds = 0
+    while problems and rounds < VERIFY_ROUNDS:
+        rounds += 1
+        log.info("verification round %d: %s; widening", rounds, ", ".join(problems))
+        boxes = _widen(boxes, leaks, image.width, image.height)
+        rendered = render(image, boxes)
+        problems, leaks = _verify(rendered, red, boxes, engine)
+    result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
+                       secrets=red.secrets)
+    if problems:
+        raise UnsafeOutput("Personal data could still be read after redacting this screenshot ("
+                           + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.")
+    return rendered, result
+
+
+# --- output ----------------------------------------------------------------------------------------------
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    if not data.startswith(PNG_SIG):
+        raise OutputError("internal error: the PNG encoder produced no PNG")
+    pos, out = len(PNG_SIG), []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        ctype = data[pos + 4:pos + 8]
+        out.append((ctype, data[pos:pos + 12 + length]))
+        pos += 12 + length
+        if ctype == b"IEND":
+            break
+    return out
+
+
+def clean_png_bytes(image: Image.Image) -> bytes:
+    """A PNG built from the raw pixels only: IHDR, PLTE, IDAT, IEND (no EXIF, text, ICC, time, trailing data)."""
+    rgb = image if image.mode in ("RGB", "L") else image.convert("RGB")
+    fresh = Image.frombytes(rgb.mode, rgb.size, rgb.tobytes())  # drops every bit of metadata the source had
+    import io
+
+    buf = io.BytesIO()
+    fresh.save(buf, "PNG", compress_level=6)
+    chunks = _png_chunks(buf.getvalue())
+    return PNG_SIG + b"".join(raw for ctype, raw in chunks if ctype in ALLOWED_CHUNKS)
+
+
+def _atomic_write(data: bytes, out: Path) -> None:
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=out.suffix, dir=out.parent)
+    except OSError as exc:
+        raise OutputError(f"Cannot write to {out.parent}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"Cannot write {out.name}: {exc.strerror or exc}; nothing was written.") from exc
+
+
+def write_clean_png(image: Image.Image, out: Path) -> None:
+    """Write `image` as a clean PNG, atomically (temp file in the same folder, then rename)."""
+    _atomic_write(clean_png_bytes(image), out)
+
+
+def boxes_to_json(redaction: Redaction) -> dict[str, Any]:
+    return {"image": {"width": redaction.width, "height": redaction.height},
+            "boxes": [{"x": b.x, "y": b.y, "w": b.w, "h": b.h, "reason": b.reason} for b in redaction.boxes]}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
+                      ocr: OcrEngine | None = None) -> Redaction:
+    """Redact one screenshot file into a new clean PNG (and optionally the boxes as JSON).
+    Raises UnsafeOutput, writing nothing, when personal data would still be readable."""
+    import json
+
+    src, dst = Path(src), Path(dst)
+    for target in (dst, boxes_json):
+        if target is not None and _same_file(src, Path(target)):
+            raise BadInput(f"Refusing to overwrite the original screenshot {src.name}; choose another output name.")
+    image = load_image(src)
+    rendered, redaction = redact(image, ocr=ocr)
+    write_clean_png(rendered, dst)
+    if boxes_json is not None:
+        _atomic_write((json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode(), Path(boxes_json))
+    return redaction
+
+
+@dataclass
+class BatchResult:
+    src: Path
+    dst: Path | None
+    redaction: Redaction | None
+    error: str | None
+
+
+def _batch_one(args: tuple[Path, Path]) -> BatchResult:
+    src, dst = args
+    try:
+        return BatchResult(src, dst, redact_image_file(src, dst), None)
+    except RedactorError as exc:
+        return BatchResult(src, None, None, str(exc))
+
+
+def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = None) -> list[BatchResult]:
+    """Redact many screenshots in a process pool (one single-threaded Tesseract per core), results in order.
+    Each output is `<out_dir>/<stem>.png` (`-2`, `-3`… when stems repeat)."""
+    out_dir = Path(out_dir)
+    used: set[str] = set()
+    jobs = []
+    for p in paths:
+        stem, n = Path(p).stem, 1
+        name = f"{stem}.png"
+        while name in used:
+            n += 1
+            name = f"{stem}-{n}.png"
+        used.add(name)
+        jobs.append((Path(p), out_dir / name))
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) <= 1:
+        return [_batch_one(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return list(pool.map(_batch_one, jobs))
