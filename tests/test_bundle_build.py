@@ -240,3 +240,13 @@ def test_cli_demo_prints_path_and_checklist(tmp_path: Path, capsys: pytest.Captu
         shots = []
     with zipfile.ZipFile(zip_path) as zf:  # the demo screenshots are used once they (and the redactor) exist
         assert len([n for n in zf.namelist() if "/screenshots/" in n]) == len(shots)
+
+
+def test_bisq_version_and_os_from_bisq1_and_bisq2_logs(tmp_path: Path) -> None:
+    from redactor.bundle.writer import bisq_facts
+
+    b2 = tmp_path / "bisq.log"
+    b2.write_text("Aug-04 11:19:30.123 [main] INFO  b.a.ApplicationService: Version: v2.1.7 / Commit hash: ab12 \n")
+    assert bisq_facts([b2]) == {"version": "2.1.7"}
+    assert bisq_facts([tmp_path / "missing.log", DEMO / "Bisq" / "bisq_2.log"]) == {
+        "version": "1.10.4", "os": "Linux 6.1.0-27-amd64 (amd64)"}

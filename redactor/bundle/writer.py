@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 REPORT = "redaction-report.json"
-_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})")
+# Bisq 1 `Version{VERSION=1.10.4, ...}`; Bisq 2 `Version: v2.1.7 / Commit hash: ...` (facts.md section 2).
+_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})|Version: v([0-9][0-9A-Za-z.\-]{0,20})")
 _SYSINFO = re.compile(rb"System info: os\.name=([^;\r\n]{1,60}); os\.version=([^;\r\n]{1,60}); "
                       rb"os\.arch=([^;\r\n]{1,30})")
 
@@ -122,7 +123,7 @@ def bisq_facts(raw_logs: Sequence[Path]) -> dict[str, str]:
         if "version" not in facts:
             found = _VERSION.findall(data)
             if found:
-                facts["version"] = found[-1].decode("ascii", "replace")
+                facts["version"] = (found[-1][0] or found[-1][1]).decode("ascii", "replace")
         if "os" not in facts:
             sys_found = _SYSINFO.findall(data)
             if sys_found:
