@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, heading
+from redactor.gui.pages.logs_page import PlaceholderHighlighter, placeholder_pattern
 from redactor.gui.settings import Settings
 from redactor.gui.widgets.image_editor import ImageEditor
 
@@ -119,11 +120,13 @@ class BundleTab(QWidget):
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.highlighter = PlaceholderHighlighter(self.text.document(), placeholder_pattern())
         self.image = ImageEditor(editable=False)
         self.viewer.addWidget(self.text)
         self.viewer.addWidget(self.image)
         split.addWidget(self.viewer)
         split.setStretchFactor(1, 3)
+        split.setSizes([420, 680])
         layout.addWidget(split, 1)
         self.message = Message()
         layout.addWidget(self.message)
@@ -175,7 +178,7 @@ class BundleTab(QWidget):
         for line in checklist_lines(result.checklist):
             self.checklist.addItem(line)
         for name in names:
-            item = QListWidgetItem(name)
+            item = QListWidgetItem(name.split("/", 1)[-1])  # every entry sits in the one <trade ID>/ folder
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.files.addItem(item)
 

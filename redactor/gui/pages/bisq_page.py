@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,8 +50,17 @@ class BisqPage(Page):
         self.list = QListWidget()
         self.list.setAccessibleName("Bisq data folders")
         label.setBuddy(self.list)
+        self.list.setMaximumHeight(self.fontMetrics().height() * 9)
         layout.addWidget(label)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list)
+        logs_label = QLabel("&Log files that will be cleaned and included:")
+        self.logs = QTreeWidget()
+        self.logs.setHeaderLabels(["File", "Size", "First entry", "Last entry"])
+        self.logs.setRootIsDecorated(False)
+        self.logs.setAccessibleName("Log files")
+        logs_label.setBuddy(self.logs)
+        layout.addWidget(logs_label)
+        layout.addWidget(self.logs, 1)
         row = QHBoxLayout()
         self.choose_button = QPushButton("&Choose another folder…")
         self.choose_button.clicked.connect(self._choose)
@@ -137,6 +148,13 @@ class BisqPage(Page):
         if d is not None and (self.state.data_dir is None or self.state.data_dir.path != d.path):
             self.state.trades = []  # other logs, other trades
         self.state.data_dir = d
+        self.logs.clear()
+        if d is not None:
+            for f in d.log_files:
+                self.logs.addTopLevelItem(QTreeWidgetItem([str(f.path.relative_to(d.path)), human_size(f.size),
+                                                           f.first_timestamp or "?", f.last_timestamp or "?"]))
+        for col in range(4):
+            self.logs.resizeColumnToContents(col)
         self.changed.emit()
 
     def busy(self) -> bool:

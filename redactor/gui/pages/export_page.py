@@ -186,15 +186,16 @@ class ExportPage(Page):
         self.message.error(text)
 
     def _done(self, result: Any) -> None:
+        from redactor.bundle.checklist import ITEMS
+
         self.state.bundle = result
         self.show_button.setEnabled(True)
-        missing = list(result.missing or [])
+        optional = {sentence for sentence, required in ITEMS.values() if not required}
+        missing = [str(m) for m in result.missing or [] if m not in optional]
         text = f"Saved {result.path}."
         if missing:
-            text += " Still missing (send it to the agent later if you can): " + "; ".join(map(str, missing)) + "."
+            text += " Support may still ask you for: " + "; ".join(missing) + "."
         self.message.info(text)
-        for item in missing:
-            self.checklist.addItem(QListWidgetItem(f"{MISSING}  {item}"))
 
     def show_in_folder(self) -> None:
         result = self.state.bundle
