@@ -212,6 +212,18 @@ def test_screenshot_with_reviewed_boxes_is_rendered_without_ocr(demo_data_dir: P
     assert verify_bundle(res.path).ok
 
 
+def test_bad_screenshot_names_the_file_and_writes_nothing(demo_data_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("redactor.image.redact", reason="the screenshot redactor (issue 3) is not here yet")
+    from redactor.errors import RedactorError
+
+    bad = tmp_path / "broken-shot.png"
+    bad.write_bytes(b"not a png at all")
+    out = tmp_path / "out"
+    with pytest.raises(RedactorError, match="broken-shot.png"):
+        build_bundle(demo_case(demo_data_dir, screenshots=[Screenshot(bad, "other")]), out / "case.zip")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
 @pytest.mark.ocr
 def test_screenshot_auto_redacted_with_real_ocr(demo_data_dir: Path, tmp_path: Path) -> None:
     pytest.importorskip("redactor.image.redact", reason="the screenshot redactor (issue 3) is not here yet")

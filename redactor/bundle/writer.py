@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -149,8 +150,10 @@ def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: floa
     return report
 
 
-def _redact_screenshots(case: Case, dest: Path, role: str) -> tuple[dict[str, Path], dict[str, Any]]:
-    """Redact every screenshot into `dest`; returns bundle name -> file and the per-file report (no values)."""
+def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bool] = lambda: False,
+                        ) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Redact every screenshot into `dest`; returns bundle name -> file and the per-file report (no values).
+    `stop` is checked between screenshots (cancel, or the log pass failed)."""
     if not case.screenshots:
         return {}, {}
     try:
@@ -163,12 +166,18 @@ def _redact_screenshots(case: Case, dest: Path, role: str) -> tuple[dict[str, Pa
     files: dict[str, Path] = {}
     report: dict[str, Any] = {}
     for shot in case.screenshots:
+        if stop():
+            raise Cancelled("Stopped; no bundle was written.")
         counts[shot.kind] = counts.get(shot.kind, 0) + 1
         n = counts[shot.kind]
         name = f"{role}/screenshots/{shot.kind}{'' if n == 1 else f'-{n}'}.png"
-        image = load_image(Path(shot.path))
+        try:
+            image = load_image(Path(shot.path))
+            if shot.boxes is None:
+                clean, redaction = redact(image)  # fails closed: UnsafeOutput when it cannot verify
+        except RedactorError as exc:  # say which screenshot: the trader may have given several
+            raise type(exc)(f"{Path(shot.path).name}: {exc}") from exc
         if shot.boxes is None:
-            clean, redaction = redact(image)  # fails closed: UnsafeOutput when it cannot verify
             boxes = list(redaction.boxes)
             info: dict[str, Any] = {"verified": bool(redaction.verified), "reviewed_by_user": False}
         else:
@@ -219,9 +228,14 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         if data_dir is not None and _inside(work, data_dir):
             raise BadInput("The temporary folder lies inside the Bisq data directory; set TMPDIR elsewhere.")
         # Screenshots (Tesseract runs as a subprocess) overlap with the log pass.
+        abort = threading.Event()
+
+        def stop_shots() -> bool:
+            return abort.is_set() or (cancel is not None and cancel())
+
         with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
-                _redact_screenshots, case, work / "shots", role)
+                _redact_screenshots, case, work / "shots", role, stop_shots)
             try:
                 raw: list[Path] = []
                 names: list[str] = []
@@ -269,7 +283,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                 step("redacting screenshots", 0.7)
                 shot_files, report["screenshots"] = shots.result()
             except BaseException:
-                shots.cancel()
+                abort.set()  # the screenshot thread stops at its next screenshot
                 raise
         for shot_name, shot_path in shot_files.items():
             entries[prefix + shot_name] = shot_path
