@@ -48,7 +48,9 @@ _HEX_COLON_DOT = [chr(i) in "0123456789abcdefABCDEF:." for i in range(256)]
 # Non-ASCII bytes are allowed in the domain (internationalised names such as `müller.de`).
 _EMAIL_DOMAIN = re.compile(rb"@[A-Za-z0-9\x80-\xff][A-Za-z0-9\x80-\xff-]{0,62}(?:\.[A-Za-z0-9\x80-\xff-]{1,63})*"
                            rb"\.[A-Za-z\x80-\xff]{2,24}(?![A-Za-z0-9\x80-\xff-])")
-_IPV4_TAIL = re.compile(rb"\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z_]|\.\d)")
+_IPV4_TAIL = re.compile(rb"\.\d{1,3}\.\d{1,3}\.\d")
+_OCTET = rb"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rb"(?<![\w.])" + _OCTET + rb"(?:\." + _OCTET + rb"){3}(?![\w]|\.\d)")
 _IPV6_HINT = re.compile(rb"::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
 _VERSION_CONTEXT = re.compile(rb"version|tor |jre|jvm|build|release|v$")
 _IBAN_CLASS = bytearray(b" " * 256)
@@ -64,7 +66,8 @@ _B58_CLASS = bytearray(b" " * 256)
 for _c in _B58:
     _B58_CLASS[_c] = ord("B")
 _B58_TABLE = bytes(_B58_CLASS)
-_B58_RUN = re.compile(b"B" * 50)  # a literal: `re` finds it fast, `B{50}` it would not
+# WIF keys are 51-52 base58 characters. Written out as a literal so `re` can search it fast (`B{51}` it cannot).
+_B58_RUN = re.compile(b" " + b"B" * 51 + b"B? ")
 _XKEY = re.compile(rb"p(?:ub|rv)[1-9A-HJ-NP-Za-km-z]{100,108}(?![0-9A-Za-z])")
 _XKEY_FIRST = b"xtyzuvYZUV"
 _PHONE_INTL = re.compile(rb"\+\d{1,3}[\d ()./-]{6,20}\d")
@@ -257,21 +260,21 @@ class Scanner:
 
     @staticmethod
     def _ipv4(buf: bytes, low: bytes, add) -> None:  # type: ignore[no-untyped-def]
-        for m in _IPV4_TAIL.finditer(buf):
+        last = -1
+        for m in _IPV4_TAIL.finditer(buf):  # fast: starts at a literal "."
             dot = m.start()
-            j = dot
-            while j > 0 and dot - j < 3 and 48 <= buf[j - 1] <= 57:
-                j -= 1
-            if j == dot or (j > 0 and (_IS_WORD[buf[j - 1]] or buf[j - 1] == 46)):
+            if dot < last:
                 continue
-            head = buf[j:dot]
-            if head[0] == 48 or head == b"127" or max(len(head), *(len(g) for g in m.groups())) == 3 and max(
-                    int(head), *(int(g) for g in m.groups())) > 255:
+            full = _IPV4.search(buf, max(0, dot - 3), m.end() + 2)
+            if full is None or full.start() >= dot:
+                continue
+            j = full.start()
+            last = full.end()
+            if buf[j] == 48 or buf.startswith(b"127.", j):
                 continue  # 0.x is never a host (and is how Tor versions look); 127.x is loopback
             if _VERSION_CONTEXT.search(low, max(0, j - 16), j):
                 continue
-            text = buf[j:m.end()]
-            add((j, m.end(), "ip", text.decode("ascii"), FREE, 1))
+            add((j, full.end(), "ip", full.group().decode("ascii"), FREE, 1))
 
     @staticmethod
     def _ipv6(buf: bytes, add) -> None:  # type: ignore[no-untyped-def]
@@ -323,19 +326,13 @@ class Scanner:
                 add((s, m.end(), "xkey", _dec(buf[s:m.end()]), FREE, 1))
         if len(buf) < 50:
             return
-        classes = buf.translate(_B58_TABLE)
+        # Runs of exactly 51-52 base58 characters, bounded by other characters (padded so the block edges count).
+        classes = b" " + buf.translate(_B58_TABLE) + b" "
         n = len(buf)
-        last = -1
         for m in _B58_RUN.finditer(classes):
-            s = m.start()
-            if s < last:
-                continue
-            e = classes.find(b" ", s)
-            e = n if e < 0 else e
-            s = classes.rfind(b" ", 0, s) + 1
-            last = e
-            if e - s in (51, 52) and buf[s] in b"5KLc9" and (s == 0 or not _IS_WORD[buf[s - 1]]) and \
-                    (e == n or not _IS_WORD[buf[e]]) and wif_valid(buf[s:e]):
+            s, e = m.start(), m.end() - 2  # in `buf` coordinates: drop the two bounding characters, pad offset 1
+            if buf[s] in b"5KLc9" and (s == 0 or not _IS_WORD[buf[s - 1]]) and (e == n or not _IS_WORD[buf[e]]) \
+                    and wif_valid(buf[s:e]):
                 add((s, e, "privkey", _dec(buf[s:e]), FORCE, 2))
 
     @staticmethod
