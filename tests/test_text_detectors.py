@@ -182,6 +182,7 @@ def test_extended_and_private_keys() -> None:
     assert_removed(out, xpub, wif, tpub)
     assert ONION in out and TXID in out
     assert "<xkey-1>" in out and "<xkey-2>" in out and "<privkey-1>" in out
+    assert log_clean(f"{wif}\n{wif}") == "<privkey-1>\n<privkey-1>"  # at the very start and end of a block
 
 
 # --- what must stay ----------------------------------------------------------------------------------------
