@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo test lint typecheck bench bench-logs bench-images bench-bundle package screenshots clean system-deps
+.PHONY: demo test lint typecheck bench bench-logs bench-images bench-bundle bench-gui package screenshots clean system-deps
 
 system-deps:
 	@if ! command -v tesseract >/dev/null 2>&1; then \
@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check redactor tests benchmarks
 	$(VENV)/bin/mypy
 
-bench: bench-logs bench-images bench-bundle
+bench: bench-logs bench-images bench-bundle bench-gui
 
 bench-logs: system-deps $(STAMP)
 	$(PY) benchmarks/bench_logs.py
@@ -45,6 +45,9 @@ bench-images: system-deps $(STAMP)
 
 bench-bundle: system-deps $(STAMP)
 	$(PY) benchmarks/bench_bundle.py
+
+bench-gui: system-deps $(STAMP)
+	$(PY) benchmarks/bench_gui.py
 
 # PyInstaller for the Linux package; `make test` needs it too (tests/test_package.py builds dist/ when stale).
 PKG_STAMP := $(VENV)/.installed-package
