@@ -67,7 +67,7 @@ for _c in _B58:
     _B58_CLASS[_c] = ord("B")
 _B58_TABLE = bytes(_B58_CLASS)
 # WIF keys are 51-52 base58 characters. Written out as a literal so `re` can search it fast (`B{51}` it cannot).
-_B58_RUN = re.compile(b" " + b"B" * 51 + b"B? ")
+_B58_RUN = re.compile(b" " + b"B" * 51 + b"B?(?= )")
 _XKEY = re.compile(rb"p(?:ub|rv)[1-9A-HJ-NP-Za-km-z]{100,108}(?![0-9A-Za-z])")
 _XKEY_FIRST = b"xtyzuvYZUV"
 _PHONE_INTL = re.compile(rb"\+\d{1,3}[\d ()./-]{6,20}\d")
@@ -330,7 +330,7 @@ class Scanner:
         classes = b" " + buf.translate(_B58_TABLE) + b" "
         n = len(buf)
         for m in _B58_RUN.finditer(classes):
-            s, e = m.start(), m.end() - 2  # in `buf` coordinates: drop the two bounding characters, pad offset 1
+            s, e = m.start(), m.end() - 1  # in `buf` coordinates (the padding shifts everything by one)
             if buf[s] in b"5KLc9" and (s == 0 or not _IS_WORD[buf[s - 1]]) and (e == n or not _IS_WORD[buf[e]]) \
                     and wif_valid(buf[s:e]):
                 add((s, e, "privkey", _dec(buf[s:e]), FORCE, 2))
