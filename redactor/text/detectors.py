@@ -124,7 +124,7 @@ _TRIGGERS: tuple[tuple[bytes, int], ...] = (
 _TRIGGER_RX = tuple((re.compile(re.escape(lit)), flag) for lit, flag in _TRIGGERS)
 
 
-def entry_boundary(data: bytes, cut: int, max_lines: int = 2000) -> int:
+def entry_boundary(data: bytes, cut: int, max_lines: int = 1000) -> int:
     """The start of the last log entry that begins at or before `cut` (a line start), so a block ends between
     entries and a multi-line entry is scanned whole; `cut` itself if none is found nearby."""
     pos = cut
