@@ -111,3 +111,26 @@ def test_stop_checking_removes_the_screenshots_still_being_read(qtbot, tmp_path:
     assert page.problem() is None and page.message.text().startswith("Stopped.")
     qtbot.wait(300)
     assert page.message.text().startswith("Stopped.")  # a late result is dropped, not shown
+
+
+@pytest.mark.ocr
+def test_uncovering_payment_details_is_noticed_by_the_recheck(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    shot_path = tmp_path / "shot.png"
+    render_trade_details(shot_path)
+    page.add_files([shot_path])
+    qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
+    shot = state.shots[0]
+    assert shot.ready and shot.boxes
+    assert page.check_note.text().startswith("✔"), page.check_note.text()
+    detected = list(shot.boxes)
+    for box in detected:
+        page.editor.remove_box(box)
+    assert page.check_note.text() == "Checking your changes…"
+    qtbot.waitUntil(lambda: page.check_note.text().startswith("⚠"), timeout=30_000)
+    assert "still read" in page.check_note.text()
+    for box in detected:
+        page.editor.add_box(box.x, box.y, box.w, box.h)
+    qtbot.waitUntil(lambda: page.check_note.text().startswith("✔"), timeout=30_000)

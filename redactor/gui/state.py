@@ -33,6 +33,7 @@ class Shot:
     preview: Any = None  # QImage of the original, made in the worker
     error: str | None = None
     busy: bool = False
+    note: str = ""  # the latest check of what the boxes leave readable, as a sentence
 
     @property
     def ready(self) -> bool:

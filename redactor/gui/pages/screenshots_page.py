@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,39 +23,15 @@ from PySide6.QtWidgets import (
 
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
+from redactor.gui.pages.shot_jobs import recheck_job, redact_job
 from redactor.gui.settings import Settings
 from redactor.gui.state import KIND_LABELS, FlowState, Shot
 from redactor.gui.widgets.image_editor import KEYBOARD_HELP, ImageEditor
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
+RECHECK_DELAY_MS = 600  # re-read the image this long after the last box edit
+CHECKED_OK = "✔ The app cannot read any payment details in this screenshot as it will be saved."
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
-
-
-def redact_job(path: Path) -> Any:
-    """The worker body: the core finds, fills and re-reads what to black out (`redact`); when it cannot make
-    the image safe by itself, its detected boxes are shown with its reason so the user finishes by hand.
-    The preview image is made here too, off the GUI thread."""
-
-    def work(ctl: workers.Control) -> Any:
-        from redactor.errors import UnsafeOutput
-        from redactor.gui.imaging import to_qimage
-        from redactor.image.redact import detect, load_image, redact
-
-        ctl.progress(f"Opening {path.name}…")
-        image = load_image(path)
-        ctl.check()
-        preview = to_qimage(image)
-        ctl.check()
-        ctl.progress(f"Reading the text in {path.name}…")
-        try:
-            _rendered, redaction = redact(image)
-        except UnsafeOutput as exc:
-            ctl.check()
-            redaction = detect(image)
-            redaction.problems = [str(exc)]
-        return redaction, preview
-
-    return work
 
 
 class ScreenshotsPage(Page):
@@ -143,10 +119,18 @@ class ScreenshotsPage(Page):
         tools.addWidget(zoom_in)
         rv.addLayout(tools)
         self.editor.boxesChanged.connect(self._boxes_changed)
+        self.check_note = QLabel("")
+        self.check_note.setWordWrap(True)
+        self._recheck_timer = QTimer(self)
+        self._recheck_timer.setSingleShot(True)
+        self._recheck_timer.setInterval(RECHECK_DELAY_MS)
+        self._recheck_timer.timeout.connect(self.recheck)
+        self._rechecks: dict[int, workers.Job] = {}
         zoom_out.clicked.connect(self.editor.zoom_out)
         zoom_in.clicked.connect(self.editor.zoom_in)
         fit.clicked.connect(self.editor.fit)
         rv.addWidget(self.editor, 1)
+        rv.addWidget(self.check_note)
         key_help = QLabel(KEYBOARD_HELP + " Ctrl+wheel or Ctrl+± zooms.")
         key_help.setWordWrap(True)
         rv.addWidget(key_help)
@@ -252,6 +236,9 @@ class ScreenshotsPage(Page):
     def _redacted(self, shot: Shot, result: Any) -> None:
         redaction, preview = result
         shot.redaction, shot.preview, shot.boxes = redaction, preview, list(redaction.boxes)
+        shot.note = CHECKED_OK if redaction.verified and not redaction.problems else (
+            "⚠ " + " ".join(redaction.problems or ["The app could not confirm this screenshot is safe."])
+            + " Black out anything personal by hand.")
         if shot in self.state.shots and self.list.currentRow() == self.state.shots.index(shot):
             self._show(self.list.currentRow())
         if redaction.problems:
@@ -311,6 +298,7 @@ class ScreenshotsPage(Page):
             if shot.preview is not None and shot.redaction is not None:
                 size = (shot.redaction.width, shot.redaction.height)
                 self.editor.set_image(shot.preview, size, list(shot.boxes or []))
+        self.check_note.setText(shot.note if shot is not None else "")
         self._sync_controls()
 
     def _kind_changed(self, _index: int) -> None:
@@ -323,8 +311,40 @@ class ScreenshotsPage(Page):
         shot = self.current()
         if shot is not None and shot.boxes is not None:
             shot.boxes = self.editor.boxes()
+            shot.note = "Checking your changes…"
+            self.check_note.setText(shot.note)
+            self._recheck_timer.start()
             self._refresh_item(shot)
             self._sync_controls()
+
+    def recheck(self) -> None:
+        """Re-read the current screenshot with the user's boxes; a newer edit replaces a running check."""
+        shot = self.current()
+        if shot is None or not shot.ready:
+            return
+        old = self._rechecks.pop(id(shot), None)
+        if old is not None:
+            old.cancel()
+        job = workers.Job(f"checking {shot.path.name} again", recheck_job(shot.path, shot.redaction,
+                                                                          list(shot.boxes or [])))
+        job.done.connect(lambda problems: self._rechecked(shot, job, problems))
+        job.failed.connect(lambda text: self._rechecked(shot, job, None, text))
+        job.finished.connect(lambda: self._rechecks.pop(id(shot), None) if self._rechecks.get(id(shot)) is job
+                             else None)
+        self._rechecks[id(shot)] = workers.start(job)
+
+    def _rechecked(self, shot: Shot, job: workers.Job, problems: list[str] | None, error: str = "") -> None:
+        if self._rechecks.get(id(shot)) is not job:
+            return
+        if error:
+            shot.note = f"⚠ {error}"
+        elif problems:
+            shot.note = ("⚠ With your boxes the app can still read: " + "; ".join(problems) +
+                         ". Black it out, unless you uncovered it on purpose.")
+        else:
+            shot.note = CHECKED_OK
+        if shot is self.current():
+            self.check_note.setText(shot.note)
 
     def remove_current(self) -> None:
         shot = self.current()
