@@ -134,3 +134,25 @@ def test_uncovering_payment_details_is_noticed_by_the_recheck(qtbot, tmp_path: P
     for box in detected:
         page.editor.add_box(box.x, box.y, box.w, box.h)
     qtbot.waitUntil(lambda: page.check_note.text().startswith("✔"), timeout=30_000)
+
+
+def test_dropped_files_are_added_in_the_order_support_asks_for_them(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    files = [tmp_path / "a.png", tmp_path / "b.PNG", tmp_path / "notes.txt"]
+    for f in files:
+        f.write_bytes(b"")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    page.dropEvent(drop)  # the handler Qt calls on a drop (offscreen Qt has no drag and drop to simulate)
+    assert drop.isAccepted()
+    assert [(s.path.name, s.kind) for s in state.shots] == [("a.png", "trade-details"), ("b.PNG", "dispute-details")]
+    qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)
+    assert all(s.error for s in state.shots)  # empty files: each gets a sentence, nothing crashes
+    assert "could not be read" in page.list.item(0).text() and page.message.text()
