@@ -28,10 +28,10 @@ from redactor.gui.settings import Settings
 from redactor.gui.state import KIND_LABELS, FlowState, Shot
 from redactor.gui.widgets.image_editor import KEYBOARD_HELP, ImageEditor
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"  # what the core's load_image reads
 RECHECK_DELAY_MS = 600  # re-read the image this long after the last box edit
 CHECKED_OK = "✔ The app cannot read any payment details in this screenshot as it will be saved."
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 
 class ScreenshotsPage(Page):
