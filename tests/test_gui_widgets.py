@@ -212,3 +212,25 @@ def test_keyboard_switches_views_and_steps(qtbot, tmp_path: Path) -> None:  # ty
     assert window.flow.index() == 0
     qtbot.waitUntil(lambda: window.flow.hint.text() != "", timeout=5000)
     assert "Bisq" in window.flow.hint.text()
+
+
+def test_theme_choice_is_applied_and_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from redactor.gui.main_window import MainWindow
+
+    settings = temp_settings(tmp_path)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    try:
+        window.set_theme("dark")
+        assert Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)).theme == "dark"
+        hints = QGuiApplication.styleHints()
+        # either the platform switched, or the app's own dark palette is in use
+        qtbot.waitUntil(lambda: hints.colorScheme() == Qt.ColorScheme.Dark
+                        or window.palette().window().color().lightness() < 80, timeout=2000)
+    finally:
+        window.set_theme("system")  # back to following the OS for the other tests
+    assert settings.theme == "system"
+    qtbot.waitUntil(lambda: window.palette().window().color().lightness() > 150, timeout=2000)

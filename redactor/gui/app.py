@@ -10,8 +10,8 @@ import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from redactor import __version__
 from redactor.gui.settings import APP, ORG, Settings
@@ -19,12 +19,43 @@ from redactor.gui.settings import APP, ORG, Settings
 log = logging.getLogger(__name__)
 
 
-def apply_theme(app: QGuiApplication, theme: str) -> None:
-    """"system" lets the OS decide (and follow it live); "light"/"dark" pin it. Qt ≥ 6.8 restyles at once."""
+_system_look: tuple[str, QPalette] | None = None  # the OS style and palette, to go back to "system"
+
+
+def _palette(dark: bool) -> QPalette:
+    """Fusion's palette, or a dark one, for platforms whose theme cannot switch by itself."""
+    palette = QStyleFactory.create("Fusion").standardPalette()
+    if not dark:
+        return palette
+    roles = QPalette.ColorRole
+    for role, color in ((roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1e1e1e"),
+                        (roles.AlternateBase, "#2f2f2f"), (roles.Text, "#e6e6e6"), (roles.Button, "#353535"),
+                        (roles.ButtonText, "#e6e6e6"), (roles.ToolTipBase, "#353535"), (roles.ToolTipText, "#e6e6e6"),
+                        (roles.Highlight, "#2d7fd3"), (roles.HighlightedText, "#ffffff"), (roles.Link, "#6fb1ff"),
+                        (roles.PlaceholderText, "#9a9a9a")):
+        palette.setColor(role, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#7a7a7a"))
+    return palette
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """"system" follows the OS (live, where Qt supports it); "light"/"dark" pin it. Where the platform theme
+    cannot switch (some Linux desktops), the Fusion style with a matching palette does it instead."""
+    global _system_look
+    if _system_look is None:
+        _system_look = (app.style().name(), app.palette())
     scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
     hints = app.styleHints()
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(scheme)
+    if scheme == Qt.ColorScheme.Unknown:
+        app.setStyle(_system_look[0])
+        app.setPalette(_system_look[1])
+    elif hints.colorScheme() != scheme:
+        app.setStyle("Fusion")
+        app.setPalette(_palette(scheme == Qt.ColorScheme.Dark))
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
