@@ -74,6 +74,13 @@ def test_export_refuses_to_write_into_the_bisq_folder(qtbot, tmp_path: Path, dem
     page.output.setText(str(tmp_path / "no-such-folder" / "bundle.zip"))
     page.export()
     assert "does not exist" in page.message.text()
+    existing = tmp_path / "bundle.zip"
+    existing.write_bytes(b"an earlier bundle")
+    asked: list[Path] = []
+    page.confirm_overwrite = lambda out: asked.append(out) or False
+    page.output.setText(str(existing))
+    page.export()
+    assert asked == [existing] and not page.busy() and existing.read_bytes() == b"an earlier bundle"
     assert sorted(p.name for p in demo_data_dir.iterdir()) == before
 
 

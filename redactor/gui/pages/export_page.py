@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -74,6 +75,8 @@ class ExportPage(Page):
         super().__init__(state, settings, parent)
         self._job: workers.Job | None = None
         self.open_folder = QDesktopServices.openUrl  # replaced in tests: no file manager offscreen
+        self.confirm_overwrite = self._ask_overwrite  # replaced in tests
+        self._replace_ok: Path | None = None  # the save dialog already asked about this file
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Check and save the bundle"))
         list_label = QLabel("What support asks for (&checklist):")
@@ -128,6 +131,7 @@ class ExportPage(Page):
                                               "Support bundle (*.zip)")
         if name:
             self.output.setText(name if name.endswith(".zip") else name + ".zip")
+            self._replace_ok = Path(self.output.text())
 
     def export(self) -> None:
         if self._job is not None:
@@ -149,6 +153,8 @@ class ExportPage(Page):
         except RedactorError as exc:  # the core's checks are written for traders
             self.message.error(str(exc))
             return
+        if out.exists() and out != self._replace_ok and not self.confirm_overwrite(out):
+            return
         self.settings.set_last_folder("export", out.parent)
 
         def work(ctl: workers.Control) -> Any:
@@ -161,6 +167,10 @@ class ExportPage(Page):
                                     on_finished=lambda: self._set_running(False))
         self._set_running(True)
         self.message.info("Creating the bundle…")
+
+    def _ask_overwrite(self, out: Path) -> bool:
+        answer = QMessageBox.question(self, "Replace the bundle?", f"{out.name} already exists. Replace it?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def cancel(self) -> None:
         if self._job is not None:
