@@ -234,3 +234,11 @@ def test_theme_choice_is_applied_and_remembered(qtbot, tmp_path: Path) -> None: 
         window.set_theme("system")  # back to following the OS for the other tests
     assert settings.theme == "system"
     qtbot.waitUntil(lambda: window.palette().window().color().lightness() > 150, timeout=2000)
+
+
+def test_gui_command_without_a_screen_says_so(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run([sys.executable, "-m", "redactor", "gui", "--quit-after", "0.1"],
+                          env=dict(env, HOME=str(tmp_path)), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("bisq-redactor: No screen to show the window on")

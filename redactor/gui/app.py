@@ -72,8 +72,21 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def check_display() -> None:
+    """Qt aborts the whole process when there is no screen; say it in a sentence instead."""
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        from redactor.errors import RedactorError
+
+        raise RedactorError("No screen to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+                            "Start the app from your desktop, or use the bisq-redactor commands instead.")
+
+
 def run(quit_after: float | None = None, settings: Settings | None = None) -> int:
     """Open the window and run the event loop. `quit_after` (seconds) closes it again, for smoke tests."""
+    check_display()
     app = make_app()
     settings = settings or Settings()
     apply_theme(app, settings.theme)

@@ -64,6 +64,7 @@ class ImageEditor(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setDragMode(QGraphicsView.DragMode.NoDrag if editable else QGraphicsView.DragMode.ScrollHandDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(False)  # files dropped on the picture go to the page, which adds them
         self.setAccessibleName("Screenshot editor: drag to black out more, click a black box to remove it")
         self.setAccessibleDescription(KEYBOARD_HELP)
         self.setToolTip(KEYBOARD_HELP)
