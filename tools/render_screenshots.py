@@ -33,16 +33,20 @@ def wait_until(app, condition: Callable[[], bool], timeout: float = 120.0) -> No
         time.sleep(0.01)
 
 
-def demo_screenshot(work: Path) -> Path:
-    shots = sorted((DEMO / "screenshots").glob("*trade*details*.png")) if (DEMO / "screenshots").is_dir() else []
-    if shots:
-        return shots[0]
+DEMO_SHOTS = (("trade-details.png", "trade-details"), ("dispute-details.png", "dispute-details"),
+              ("chat.png", "chat-first-message"), ("error-popup.png", "error-popup"))
+
+
+def demo_screenshots(work: Path) -> list[tuple[Path, str]]:
+    shots = [(DEMO / "screenshots" / name, kind) for name, kind in DEMO_SHOTS]
+    if all(path.is_file() for path, _ in shots):
+        return shots
     sys.path.insert(0, str(REPO / "tests"))
     from gui_support import render_trade_details
 
     path = work / "trade-details.png"
     render_trade_details(path)
-    return path
+    return [(path, "trade-details")]
 
 
 def main() -> int:
@@ -89,8 +93,10 @@ def main() -> int:
         flow.trade.contract.setText(str(DEMO / "contract.json"))
         grab("2-trade.png")
         flow.next()
-        flow.screenshots.add_files([demo_screenshot(work)])
+        for path, kind in demo_screenshots(work):
+            flow.screenshots.add_files([path], kind=kind)
         wait_until(app, lambda: not flow.screenshots.busy())
+        flow.screenshots.list.setCurrentRow(0)
         grab("3-screenshots.png")
         flow.next()
         wait_until(app, lambda: flow.state.sanitize_report is not None and not flow.logs.busy())
@@ -104,7 +110,10 @@ def main() -> int:
         if flow.state.bundle is None:
             print(f"export failed: {flow.export.message.text()}", file=sys.stderr)
             return 1
-        flow.export.output.setText(str(Path.home() / "Documents" / Path(flow.state.bundle.path).name))
+        # show a typical place instead of this run's temp folder
+        shown = Path.home() / "Documents" / Path(flow.state.bundle.path).name
+        flow.export.output.setText(str(shown))
+        flow.export.message.info(flow.export.message.text().replace(str(flow.state.bundle.path), str(shown)))
         grab("5-export.png")
         window.show_agent()
         tab = window.agent.bundle_tab
