@@ -242,3 +242,20 @@ def test_gui_command_without_a_screen_says_so(tmp_path: Path) -> None:
                           env=dict(env, HOME=str(tmp_path)), capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.startswith("bisq-redactor: No screen to show the window on")
+
+
+def test_a_job_outliving_its_page_calls_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    gate = threading.Event()
+    page = QLabel("page")
+    calls: list[object] = []
+    job = workers.Job("waiting", lambda _ctl: gate.wait(5) and "late")
+    job.on(page, done=lambda r: (calls.append(r), page.setText(str(r))), finished=lambda: calls.append("finished"))
+    workers.start(job)
+    page.deleteLater()  # the page goes away while the job still runs
+    qtbot.wait(20)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        gate.set()
+    qtbot.wait(20)
+    assert calls == []

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from redactor.errors import RedactorError
 
@@ -70,6 +70,18 @@ class Job(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
+    def on(self, owner: QObject, *, done: Callable[[Any], None] | None = None,
+           failed: Callable[[str], None] | None = None, progress: Callable[[str, float], None] | None = None,
+           finished: Callable[[], object] | None = None) -> Job:
+        """Deliver this job's signals to callbacks for as long as `owner` (a page) exists: when the page is
+        deleted first, Qt drops the connection instead of calling into a deleted widget."""
+        relay = _Relay(owner, done, failed, progress, finished)
+        self.done.connect(relay.on_done)
+        self.failed.connect(relay.on_failed)
+        self.progress.connect(relay.on_progress)
+        self.finished.connect(relay.on_finished)
+        return self
+
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
@@ -112,6 +124,36 @@ def friendly_error(what: str, exc: BaseException) -> str:
     return f"Something unexpected went wrong while {what} ({type(exc).__name__}: {exc}). Nothing was sent anywhere."
 
 
+class _Relay(QObject):
+    """A child of the job's owner that receives the job's signals (queued, on the GUI thread)."""
+
+    def __init__(self, owner: QObject, done: Callable[[Any], None] | None, failed: Callable[[str], None] | None,
+                 progress: Callable[[str, float], None] | None, finished: Callable[[], object] | None) -> None:
+        super().__init__(owner)
+        self._done, self._failed, self._progress, self._finished = done, failed, progress, finished
+
+    @Slot(object)
+    def on_done(self, result: Any) -> None:
+        if self._done:
+            self._done(result)
+
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
+        if self._failed:
+            self._failed(message)
+
+    @Slot(str, float)
+    def on_progress(self, message: str, fraction: float) -> None:
+        if self._progress:
+            self._progress(message, fraction)
+
+    @Slot()
+    def on_finished(self) -> None:
+        if self._finished:
+            self._finished()
+        self.deleteLater()
+
+
 class _Runnable(QRunnable):
     def __init__(self, job: Job) -> None:
         super().__init__()
@@ -132,20 +174,13 @@ def start(job: Job, pool: QThreadPool | None = None) -> Job:
     return job
 
 
-def run_job(what: str, fn: Callable[[Control], Any], *, on_done: Callable[[Any], None] | None = None,
-            on_failed: Callable[[str], None] | None = None,
+def run_job(owner: QObject, what: str, fn: Callable[[Control], Any], *,
+            on_done: Callable[[Any], None] | None = None, on_failed: Callable[[str], None] | None = None,
             on_progress: Callable[[str, float], None] | None = None,
             on_finished: Callable[[], None] | None = None) -> Job:
-    """Create, wire and start a job in one call (wiring after `start` could miss a fast job's signals)."""
-    job = Job(what, fn)
-    if on_finished:
-        job.finished.connect(on_finished)
-    if on_progress:
-        job.progress.connect(on_progress)
-    if on_done:
-        job.done.connect(on_done)
-    if on_failed:
-        job.failed.connect(on_failed)
+    """Create, wire (to `owner`'s lifetime) and start a job in one call; wiring after `start` could miss a
+    fast job's signals."""
+    job = Job(what, fn).on(owner, done=on_done, failed=on_failed, progress=on_progress, finished=on_finished)
     return start(job)
 
 

@@ -159,7 +159,7 @@ class BundleTab(QWidget):
             return result, names
 
         self.message.info("")
-        return workers.run_job("checking the bundle", work, on_done=self._checked, on_failed=self._failed)
+        return workers.run_job(self, "checking the bundle", work, on_done=self._checked, on_failed=self._failed)
 
     def _failed(self, text: str) -> None:
         self.verdict.setText("")
@@ -187,7 +187,7 @@ class BundleTab(QWidget):
             return
         name = current.data(Qt.ItemDataRole.UserRole)
         path = self.path
-        workers.run_job(f"opening {name}", lambda _ctl: read_member(path, name), on_done=self._show_member,
+        workers.run_job(self, f"opening {name}", lambda _ctl: read_member(path, name), on_done=self._show_member,
                         on_failed=self.message.error)
 
     def _show_member(self, member: tuple[str, Any]) -> None:

@@ -103,7 +103,7 @@ class CasesTab(QWidget):
             return merge_bundles(buyer, seller, out)
 
         self.message.info("Merging…")
-        return workers.run_job("merging the bundles", work, on_failed=self.message.error,
+        return workers.run_job(self, "merging the bundles", work, on_failed=self.message.error,
                                on_done=lambda p: self.message.info(f"Merged into {p}."))
 
     def close_case(self) -> workers.Job | None:
@@ -116,7 +116,7 @@ class CasesTab(QWidget):
 
             return close_case(case)
 
-        return workers.run_job("closing the case", work, on_failed=self.message.error,
+        return workers.run_job(self, "closing the case", work, on_failed=self.message.error,
                                on_done=lambda _r: self.message.info(
                                    f"Closed {case.name}. The purge deletes it after {self.days.value()} days."))
 
@@ -134,7 +134,7 @@ class CasesTab(QWidget):
 
             return purge_cases(root, after_days=days, dry_run=dry_run)
 
-        return workers.run_job("purging old cases", work, on_failed=self.message.error,
+        return workers.run_job(self, "purging old cases", work, on_failed=self.message.error,
                                on_done=lambda paths: self._purged(list(paths), dry_run))
 
     def _purged(self, paths: list[Path], dry_run: bool) -> None:

@@ -96,8 +96,8 @@ class BisqPage(Page):
             return locate(from_dirs)
 
         job = workers.Job("looking for Bisq", work)
-        job.done.connect(lambda r: self._found(r, from_dirs) if job is self._job else None)
-        job.failed.connect(lambda text: self._failed(text) if job is self._job else None)
+        job.on(self, done=lambda r: self._found(r, from_dirs) if job is self._job else None,
+               failed=lambda text: self._failed(text) if job is self._job else None)
         self._job = workers.start(job)
 
     def choose_folder(self, folder: Path) -> None:

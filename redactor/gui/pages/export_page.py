@@ -162,7 +162,7 @@ class ExportPage(Page):
 
             return build_bundle(case, out, progress=lambda text, f: ctl.progress(text, f), cancel=ctl.cancelled)
 
-        self._job = workers.run_job("creating the bundle", work, on_done=self._done, on_failed=self._failed,
+        self._job = workers.run_job(self, "creating the bundle", work, on_done=self._done, on_failed=self._failed,
                                     on_progress=self._progress,
                                     on_finished=lambda: self._set_running(False))
         self._set_running(True)

@@ -157,7 +157,7 @@ class LogsPage(Page):
 
             return sanitize_logs(inputs, out_dir, user_names=names, progress=report, cancel=ctl.cancelled)
 
-        self._job = workers.run_job("cleaning the logs", work, on_done=lambda r: self._done(r, out_dir),
+        self._job = workers.run_job(self, "cleaning the logs", work, on_done=lambda r: self._done(r, out_dir),
                                     on_failed=self._failed, on_progress=self._progress,
                                     on_finished=lambda: self._set_running(False))
         self._set_running(True)
@@ -236,7 +236,7 @@ class LogsPage(Page):
                     lines.append(line)
             return "".join(lines)
 
-        workers.run_job("opening the cleaned log", work, on_done=self._show_preview, on_failed=self.message.error)
+        workers.run_job(self, "opening the cleaned log", work, on_done=self._show_preview, on_failed=self.message.error)
 
     def _show_preview(self, text: str) -> None:
         if self.highlighter is None:

@@ -191,7 +191,7 @@ class ScreenshotsPage(Page):
                 self._pasted += 1
                 key = -self._pasted
                 target = self.state.work_dir() / f"pasted-{self._pasted}.png"
-                job = workers.run_job("saving the pasted screenshot", lambda _ctl: image.save(str(target)),
+                job = workers.run_job(self, "saving the pasted screenshot", lambda _ctl: image.save(str(target)),
                                       on_done=lambda ok: self._pasted_saved(key, target, ok),
                                       on_failed=self.message.error,
                                       on_finished=lambda: self._forget(key))
@@ -225,10 +225,9 @@ class ScreenshotsPage(Page):
     def _start(self, shot: Shot) -> None:
         shot.busy, shot.error = True, None
         job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path))
-        job.progress.connect(lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None)
-        job.done.connect(lambda result: self._redacted(shot, result))
-        job.failed.connect(lambda text: self._failed(shot, text))
-        job.finished.connect(lambda: self._finished(shot, job))
+        job.on(self, progress=lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None,
+               done=lambda result: self._redacted(shot, result), failed=lambda text: self._failed(shot, text),
+               finished=lambda: self._finished(shot, job))
         self._jobs[id(shot)] = job
         self._refresh_item(shot)
         workers.start(job)
@@ -327,10 +326,9 @@ class ScreenshotsPage(Page):
             old.cancel()
         job = workers.Job(f"checking {shot.path.name} again", recheck_job(shot.path, shot.redaction,
                                                                           list(shot.boxes or [])))
-        job.done.connect(lambda problems: self._rechecked(shot, job, problems))
-        job.failed.connect(lambda text: self._rechecked(shot, job, None, text))
-        job.finished.connect(lambda: self._rechecks.pop(id(shot), None) if self._rechecks.get(id(shot)) is job
-                             else None)
+        job.on(self, done=lambda problems: self._rechecked(shot, job, problems),
+               failed=lambda text: self._rechecked(shot, job, None, text),
+               finished=lambda: self._rechecks.pop(id(shot), None) if self._rechecks.get(id(shot)) is job else None)
         self._rechecks[id(shot)] = workers.start(job)
 
     def _rechecked(self, shot: Shot, job: workers.Job, problems: list[str] | None, error: str = "") -> None:

@@ -155,7 +155,7 @@ class TradePage(Page):
 
             return find_trades(paths)
 
-        self._job = workers.run_job("reading your logs for trade IDs", work, on_done=self._trades_found,
+        self._job = workers.run_job(self, "reading your logs for trade IDs", work, on_done=self._trades_found,
                                     on_failed=self._failed)
 
     def _trades_found(self, trades: list[Any]) -> None:
