@@ -46,6 +46,7 @@ class Shot:
     personal: list[GtWord] = field(default_factory=list)
     keep: list[GtWord] = field(default_factory=list)
     payment: list[Rect] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -114,6 +115,7 @@ class Canvas:
         self.personal: list[GtWord] = []
         self.keep: list[GtWord] = []
         self.payment: list[Rect] = []
+        self.other: list[str] = []  # drawn words that are neither personal nor checked keep fields
 
     def px(self, v: float) -> int:
         return round(v * self.s)
@@ -122,7 +124,8 @@ class Canvas:
         return _font(weight, size * self.s)
 
     def text(self, x: int, y: int, text: str, font: ImageFont.FreeTypeFont, fill: tuple[int, int, int],
-             kind: str | None, clip_right: int | None = None, personal_from: int = 0) -> int:
+             kind: str | None, clip_right: int | None = None, personal_from: int = 0,
+             prefix_kind: str | None = "keep") -> int:
         """Draw `text`; record each word as `kind` ("personal"/"keep"/None). Words from character index
         `personal_from` on count as personal when kind == "mixed". Returns the x after the text."""
         if clip_right is not None:
@@ -137,7 +140,10 @@ class Canvas:
         for word in text.split(" "):
             start = text.index(word, pos) if word else pos
             pos = start + len(word)
-            if not word or kind is None:
+            if not word:
+                continue
+            if kind is None:
+                self.other.append(word)
                 continue
             x0 = x + font.getlength(text[:start])
             x1 = x + font.getlength(text[:pos])
@@ -145,7 +151,10 @@ class Canvas:
                 if x0 >= clip_right - 2:
                     continue
                 x1 = min(x1, clip_right)
-            k = kind if kind != "mixed" else ("personal" if start >= personal_from else "keep")
+            k = kind if kind != "mixed" else ("personal" if start >= personal_from else prefix_kind)
+            if k is None:
+                self.other.append(word)
+                continue
             _, top, _, bottom = font.getbbox(word)  # the word's ink, not the font's line box
             gt = GtWord(word, (int(x0), y + top, max(1, int(x1 - x0)), max(1, bottom - top)), k)
             (self.personal if k == "personal" else self.keep).append(gt)
@@ -310,7 +319,9 @@ def _top_label_fields(c: Canvas, x0: int, y: int, width: int, fields: list[tuple
         c.field_box(x, fy, col_w, fh)
         ty = fy + (fh - sum(font.getmetrics())) // 2
         if kind == "personal":
-            c.text(x + c.px(6), ty, val, font, c.t["text"], "personal", clip_right=x + col_w - c.px(4))
+            pf = val.index(": ") + 2 if ": " in val[:30] else 0
+            c.text(x + c.px(6), ty, val, font, c.t["text"], "mixed" if pf else "personal", clip_right=x + col_w - c.px(4),
+                   personal_from=pf, prefix_kind=None)
             c.payment.append((x, fy, col_w + 1, fh + 1))
         else:
             c.text(x + c.px(6), ty, val, font, c.t["text"], "keep" if kind == "keep" else None, clip_right=x + col_w - c.px(4))
@@ -345,7 +356,7 @@ def account_form(c: Canvas, x0: int, y0: int, lang: str, dt: Data, rng: random.R
     width = c.px(900)
     method = rng.choice(["SEPA", "ZELLE", "WISE"])
     name, items = _payment_items(lang, method, dt)
-    acct_name = f"{name}: {dt.name}, {items[1][1] if method != 'WISE' else dt.email}"
+    acct_name = f"{name}: {dt.name}, {items[1][1] if method != 'WISE' else dt.email}"  # the method prefix is no secret
     fields = [(L["shared.paymentMethod"], name, "")]
     fields += [(k, v, "personal") for k, v in items]
     fields.append((L["payment.account.name"], acct_name, "personal"))
@@ -442,8 +453,8 @@ def chat(c: Canvas, x0: int, y0: int, lang: str, dt: Data, rng: random.Random) -
     msgs: list[list[tuple[str, str | None]]] = [
         [(f"[System] Trade {dt.short_id} has started. Deposit tx:", "keep")],
         [(dt.txids[2][:44], "keep")],
-        [("Hi, I sent the SEPA transfer. My name on the", None)],
-        [("transfer is", None), (dt.name, "personal")],
+        [("Hi, I sent the SEPA transfer from my account", None)],
+        [("IBAN:", None), (dt.iban, "personal")],
         [("If needed, write to", None), (dt.email, "personal")],
         [("or call", None), (dt.phone, "personal")],
     ]
@@ -504,7 +515,7 @@ def render(kind: str, *, lang: str = "en", theme: str = "light", scale: float = 
         im.save(buf, "JPEG", quality=88)
         im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     name = f"{kind}_{lang}_{theme}_{scale:g}x{'_busy' if busy else ''}_{fmt}_{seed}"
-    return Shot(name, im, c.personal, c.keep, c.payment,
+    return Shot(name, im, c.personal, c.keep, c.payment, c.other,
                 {"kind": kind, "lang": lang, "theme": theme, "scale": scale, "busy": busy, "fmt": fmt})
 
 
@@ -590,8 +601,12 @@ def score(shot: Shot, boxes: list[Any], reread: list[str] | None) -> dict[str, A
     if reread is not None:
         got = {_norm_token(t) for t in reread}
         got.discard("")
+        # A personal word that is also drawn unredacted elsewhere ("Bank" in "National bank transfer") proves nothing.
+        public = {_norm_token(t) for t in shot.other} | {_norm_token(g.text) for g in shot.keep}
         for g in shot.personal:
             n = _norm_token(g.text)
+            if n in public:
+                continue
             if len(n) >= 3 and (n in got or (len(n) >= 6 and any(n in x for x in got))):
                 read_back.append(g.text)
     return {"name": shot.name, "personal": len(shot.personal), "destroyed": len(destroyed),

@@ -24,6 +24,16 @@ from redactor.image.ocr import Word
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
 PHONE = re.compile(r"(?<![\w.])(?:\+\s?\d{1,3}[\s\d().-]{6,16}\d|\(\d{3}\)\s?\d{3}-\d{4})(?![\w.])")
+# A BIC on its own: bank (4 letters), ISO country, location (2), optional branch (3).
+BIC = re.compile(r"^[A-Z]{4}([A-Z]{2})[A-Z0-9]{2}(?:[A-Z0-9]{3})?[,.;]?$")
+COUNTRIES = set(
+    "AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BW BY BZ CA CD "
+    "CF CG CH CI CK CL CM CN CO CR CU CV CW CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FK FM FO FR GA GB GD GE "
+    "GF GG GH GI GL GM GN GP GQ GR GT GU GW GY HK HN HR HT HU ID IE IL IM IN IQ IR IS IT JE JM JO JP KE KG KH KI KM "
+    "KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW "
+    "MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA "
+    "SB SC SD SE SG SH SI SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG US "
+    "UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW".split())
 # Partial identifiers cut off by a field, and values that are never personal.
 HEX_RUN = re.compile(r"^[0-9a-f]{12,}\W*$")
 B32_RUN = re.compile(r"^[a-z2-7]{20,}(?:\.onion\S*)?\W*$|\.onion")
@@ -49,7 +59,18 @@ def is_protected(word: Word) -> bool:
         return False
     if any(p.search(t) for p in ids.KEEP_PATTERNS):
         return True
-    return bool(HEX_RUN.match(t) or B32_RUN.search(t))
+    if HEX_RUN.match(t) or B32_RUN.search(t):
+        return True
+    # OCR breaks long IDs ('|' for 'l', a stray space or accent): judge by the share of ID characters.
+    core = re.sub(r"[^0-9A-Za-z|]", "", t)
+    if IBAN.search(t) or EMAIL.search(t) or sum(ch in "abcdef" for ch in core) < 3:
+        return False
+    if len(core) >= 16:
+        hexish = sum(ch in "0123456789abcdef" for ch in core) / len(core)
+        b32ish = sum(ch in "abcdefghijklmnopqrstuvwxyz234567|" for ch in core) / len(core)
+        has_digit = any(ch.isdigit() for ch in core)
+        return has_digit and (hexish >= 0.9 or (b32ish >= 0.9 and len(core) >= 30))
+    return False
 
 
 def is_plain_value(word: Word) -> bool:
@@ -68,6 +89,8 @@ def _label_prefix(m: Matcher, words: list[Word], max_words: int) -> tuple[Label,
         lab = m.lookup(" ".join(w.text for w in words[:k]))
         if lab is not None:
             best = (lab, k)
+        if words[k - 1].text.endswith(":"):  # a label ends at its colon; fuzzy matching must not eat the value
+            break
     return best
 
 
@@ -105,10 +128,24 @@ def _pattern_words(words: list[Word]) -> list[tuple[int, int, str]]:
             idx = sorted({owner[i] for i in range(mt.start(), mt.end()) if owner[i] >= 0})
             if idx:
                 hits.append((idx[0], idx[-1], reason))
+    for i, w in enumerate(words):
+        mb = BIC.match(w.text)
+        if mb and mb.group(1) in COUNTRIES:
+            hits.append((i, i, "bic"))
     return hits
 
 
-def find_spans(words: list[Word]) -> tuple[list[Line], list[Span]]:
+@dataclass
+class Found:
+    lines: list[Line]
+    spans: list[Span]
+    label_ids: set[int]  # id() of words recognised as labels: never covered
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter((self.lines, self.spans))
+
+
+def find_spans(words: list[Word]) -> Found:
     lines = group_lines(words)
     m = Matcher(languages_seen([ln.text for ln in lines]))
     mw = m.d.max_words
@@ -171,7 +208,7 @@ def find_spans(words: list[Word]) -> tuple[list[Line], list[Span]]:
         if kept:
             sp.words = kept
             out.append(sp)
-    return lines, out
+    return Found(lines, out, label_ids - row_ids)
 
 
 def _similar_height(a: list[Word], b: list[Word]) -> bool:
@@ -184,11 +221,12 @@ def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tu
     """The value of a small label above a field: the next line's cell starting under the label, unless that
     cell is itself a label (label-left windows stack labels)."""
     x0 = cell[0].x
-    h = sorted(w.h for w in cell)[len(cell) // 2]
-    y_lab = max(w.y1 for w in cell if w.h <= 1.6 * h)
+    med = sorted(w.h for w in cell)[len(cell) // 2]
+    h = max(w.h for w in cell if w.h <= 1.6 * med)  # cap height: words like "name" alone are too short
+    y_lab = max(w.y1 for w in cell if w.h <= 1.6 * med)
     for nl in lines[li + 1:li + 5]:
         top = nl.band()[0]
-        if top - y_lab > 2.5 * h:
+        if top - y_lab > 3.0 * h:
             break
         if top < y_lab:
             continue

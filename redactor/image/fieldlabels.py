@@ -219,3 +219,12 @@ def languages_seen(texts: list[str]) -> set[str]:
                     for lang in langs:  # labels shared by many languages say little
                         counts[lang] += 1.0 / len(langs)
     return {lang for lang, n in counts.most_common(2) if n >= 1}
+
+
+@lru_cache(maxsize=1)
+def label_vocabulary() -> frozenset[str]:
+    """Every word of every label and payment-method name: such words are never treated as secrets."""
+    words = {w for norm in dictionary().exact for w in norm.split()}
+    words.update(w for name in payment_method_names() for w in name.split())
+    words.update({"days", "day", "buyer", "seller", "btc", "not", "signed", "yet", "created", "ago", "age"})
+    return frozenset(words)

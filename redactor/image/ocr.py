@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 from PIL import Image
 
 from redactor.errors import RedactorError, TesseractMissing
@@ -113,4 +114,51 @@ class TesseractOcr:
             gray, scale = prepared.image, prepared.scale
         else:
             gray, scale = image.convert("L"), 1.0
-        return parse_tsv(run_tesseract_tsv(gray, lang=self.lang, psm=self.psm), scale=scale)
+        words = tighten(parse_tsv(run_tesseract_tsv(gray, lang=self.lang, psm=self.psm)), np.asarray(gray))
+        return [scale_word(w, scale) for w in words]
+
+
+def scale_word(w: Word, scale: float) -> Word:
+    if scale == 1.0:
+        return w
+    return Word(w.text, int(w.x / scale), int(w.y / scale), max(1, round(w.w / scale)), max(1, round(w.h / scale)),
+                w.conf)
+
+
+def tighten(words: list[Word], gray: np.ndarray) -> list[Word]:
+    """Shrink word boxes Tesseract stretched over two rows (it does for '-', '/', and words next to a border
+    or a dimmed row): keep the band of rows holding most of the word's ink. Otherwise one tall box makes a
+    fill cover the row below, where a trade ID may be."""
+    if not words:
+        return words
+    typical = float(np.median([w.h for w in words]))
+    out = []
+    for w in words:
+        if w.h <= 1.7 * typical or w.w < 2:
+            out.append(w)
+            continue
+        sub = gray[w.y:w.y1, w.x:w.x1]
+        if sub.size == 0:
+            out.append(w)
+            continue
+        ink = (sub < min(160, int(sub.mean()) - 10)).sum(axis=1) > 0
+        runs, start = [], None
+        for i, v in enumerate([*ink, False]):
+            if v and start is None:
+                start = i
+            elif not v and start is not None:
+                runs.append((start, i))
+                start = None
+        if not runs:
+            out.append(w)
+            continue
+        # Merge runs split by small gaps (i, j dots, accents), then keep the one with the most ink rows.
+        merged = [list(runs[0])]
+        for a, b in runs[1:]:
+            if a - merged[-1][1] <= max(2, typical * 0.25):
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        a, b = max(merged, key=lambda r: int(ink[r[0]:r[1]].sum()) * 1000 - r[0])
+        out.append(Word(w.text, w.x, w.y + a, w.w, max(1, b - a), w.conf))
+    return out

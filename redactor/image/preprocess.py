@@ -3,7 +3,7 @@
 - Dark themes: Tesseract's LSTM is trained on dark text on light paper; light-on-dark lines are read worse
   (or only after its own slow invert retry), so dark backgrounds are inverted, per region when a light popup
   sits on a dark window.
-- Small text: Bisq at 100 % draws 13 px text; below ~10 px cap height Tesseract drops characters, so such
+- Small text: Bisq at 100 % draws 11–13 px text (cap height ~9 px); at that size Tesseract misreads small grey labels, so such
   images are upscaled 2x (costs OCR time, used only when the measured text height is small).
 - Dimmed forms behind a popup, coloured fields, gradients: divided by the local background so every region is
   dark text on white (Tesseract's own Otsu binarisation then works everywhere).
@@ -18,9 +18,11 @@ import numpy as np
 from PIL import Image
 
 # Median height (px) of text-like connected components below which the image is upscaled 2x.
-SMALL_TEXT_PX = 9
+SMALL_TEXT_PX = 10
 # Never upscale beyond this many pixels (keeps OCR time bounded on big screenshots).
 MAX_UPSCALED_PIXELS = 6_000_000
+# Contrast gain on the background-flattened image.
+STRETCH = 2.5
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,22 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     (it skips a dimmed form behind a bright popup entirely otherwise)."""
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25))
     bg = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, k)
-    return cv2.divide(gray, bg, scale=255)
+    flat = cv2.divide(gray, bg, scale=255)
+    # Stretch: faint ink (a dimmed label behind a popup: ~200 on 255) must survive Tesseract's global Otsu
+    # threshold, which the popup's black text would otherwise set far below it.
+    return cv2.LUT(flat, _STRETCH)
+
+
+_STRETCH = np.array([255 - min(255, int((255 - v) * STRETCH)) for v in range(256)], dtype=np.uint8)
 
 
 def prepare(image: Image.Image) -> Prepared:
     gray = to_gray(image)
     gray, inverted = normalise_polarity(gray)
-    gray = flatten_background(gray)
     scale = 1.0
     h, w = gray.shape
     if text_height(gray) < SMALL_TEXT_PX and 4 * h * w <= MAX_UPSCALED_PIXELS:
         gray = cv2.resize(gray, (2 * w, 2 * h), interpolation=cv2.INTER_CUBIC)
         scale = 2.0
+    gray = flatten_background(gray)  # after upscaling: the closing must be wider than the (bigger) strokes
     return Prepared(Image.fromarray(gray), scale, inverted)

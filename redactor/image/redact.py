@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
 from redactor.image import preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
-from redactor.image.fieldlabels import normalise
+from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
 from redactor.image.ocr import OcrEngine, TesseractOcr, Word
 
@@ -187,6 +187,13 @@ def _carve(boxes: list[Box], protect: list[Word]) -> list[Box]:
                 if not (p.x < w.x1 and w.x < p.x1 and p.y < wy1 and wy0 < p.y1):
                     nxt.append(p)
                     continue
+                iy = min(p.y1, wy1) - max(p.y, wy0)
+                if iy < 0.5 * w.h:  # the word is on the next/previous row: trim the box's margin instead
+                    if wy0 >= p.y + p.h / 2:
+                        nxt.append(Box(p.x, p.y, p.w, max(1, wy0 - 1 - p.y), p.reason))
+                    else:
+                        nxt.append(Box(p.x, wy1 + 1, p.w, max(1, p.y1 - wy1 - 1), p.reason))
+                    continue
                 # Vertically the word occupies the band: cut horizontally, keep 1 px of air around it.
                 if w.x - 1 > p.x:
                     nxt.append(Box(p.x, p.y, w.x - 1 - p.x, p.h, p.reason))
@@ -202,29 +209,26 @@ def _secrets(spans: list[Span], lines: list[Line]) -> list[str]:
     both in an account name and in the "Payment method" row is no secret, and must not fail verification)."""
     hidden = {id(w) for sp in spans for w in sp.words}
     shown = {normalise(w.text).replace(" ", "") for ln in lines for w in ln.words if id(w) not in hidden}
+    vocabulary = label_vocabulary()
     out = set()
     for sp in spans:
         for w in sp.words:
             n = normalise(w.text).replace(" ", "")
-            if len(n) >= 4 and n not in shown:
+            if len(n) >= 4 and n not in shown and n not in vocabulary:
                 out.add(n)
     return sorted(out)
 
 
 def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box], list[str]]:
     width, height = image.size
-    lines, spans = find_spans(words)
+    found = find_spans(words)
+    lines, spans = found.lines, found.spans
     gray = preprocess.to_gray(image)
     raw = [_span_box(sp, gray, width, height) for sp in spans]
     span_ids = {id(w) for sp in spans for w in sp.words}
     protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
-               (is_protected(w) or is_plain_value(w) or _is_label_word(w, spans))]
+               (is_protected(w) or is_plain_value(w) or id(w) in found.label_ids)]
     return _carve(_merge(raw), protect), _secrets(spans, lines)
-
-
-def _is_label_word(w: Word, spans: list[Span]) -> bool:
-    # Every word on a redacted line that is not itself redacted is a label or kept text: leave it readable.
-    return any(sp.line.words and w in sp.line.words for sp in spans)
 
 
 def detect(image: Image.Image, *, ocr: OcrEngine | None = None) -> Redaction:
@@ -297,11 +301,9 @@ def _reocr_regions(rendered: Image.Image, boxes: Sequence[Box], ocr: OcrEngine) 
 def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> tuple[list[str], list[Word]]:
     problems: set[str] = set()
     leaks: list[Word] = []
+    # Layout rules are not re-run on crops (they lack the label column); secrets, patterns and text inside
+    # the boxes are what must not be readable.
     secrets = set(redaction.secrets)
-    _, spans = find_spans(words)
-    for sp in spans:
-        problems.add(f"{sp.reason} still readable")
-        leaks.extend(sp.words)
     for w in words:
         n = normalise(w.text).replace(" ", "")
         if len(n) >= 4 and not is_protected(w) and (n in secrets or any(len(s) >= 6 and s in n for s in secrets)):
@@ -318,8 +320,10 @@ def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> 
                     leaks.append(w)
                     break
     for pat, name in ((EMAIL, "email"), (IBAN, "iban"), (PHONE, "phone")):
-        if any(pat.search(w.text) for w in words if not is_protected(w)):
+        hits = [w for w in words if not is_protected(w) and pat.search(w.text)]
+        if hits:
             problems.add(f"{name} still readable")
+            leaks.extend(hits)
     return sorted(problems), leaks
 
 
