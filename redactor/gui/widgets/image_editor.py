@@ -14,7 +14,14 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
-from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QWidget,
+)
 
 MIN_BOX = 4  # pixels; smaller drags are treated as clicks
 CLICK_SLOP = 4  # screen pixels a click may move and still count as a click
@@ -95,6 +102,8 @@ class ImageEditor(QGraphicsView):
         self.image_size = (width, height)
         self._pixmap_item = QGraphicsPixmapItem(QPixmap.fromImage(preview))
         self._pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        # scale the big picture once per zoom level, not on every repaint while a box is being drawn
+        self._pixmap_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if preview.width() and preview.width() != width:
             self._pixmap_item.setScale(width / preview.width())
         self.scene().addItem(self._pixmap_item)
