@@ -195,3 +195,29 @@ def test_agent_merges_closes_and_purges(qtbot, window: MainWindow, tmp_path: Pat
     cases.confirm = lambda _text: False
     qtbot.mouseClick(cases.purge_button, Qt.MouseButton.LeftButton)  # refused at the confirmation
     assert merged.is_file()
+
+
+def test_agent_is_warned_about_a_tampered_bundle(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                 demo_data_dir: Path) -> None:
+    from redactor.bundle.case import Case
+    from redactor.bundle.writer import build_bundle
+
+    case = Case(trade_id=FACTS["trade_id"], role="buyer", description="What happened: nothing arrived.\n",
+                txids=[FACTS["txids"]["deposit"]], screenshots=[], data_dir=demo_data_dir)
+    good = Path(build_bundle(case, tmp_path / "good.zip").path)
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("description.txt"):
+                data = data.replace(b"nothing arrived", b"all was paid!!!")
+            dst.writestr(info, data)
+    window.show_agent()
+    tab = window.agent.bundle_tab
+    tab.open(bad)
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=WAIT)
+    assert not tab.result.ok and tab.result.problems
+    assert "Do not trust this bundle" in tab.verdict.text()
+    row = next(i for i in range(tab.files.count()) if tab.files.item(i).text() == "description.txt")
+    tab.files.setCurrentRow(row)  # the agent can still look at what was sent
+    qtbot.waitUntil(lambda: "all was paid" in tab.text.toPlainText(), timeout=WAIT)

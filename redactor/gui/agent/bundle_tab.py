@@ -5,6 +5,7 @@ The bundle is never extracted: members are read into memory one at a time, only 
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from pathlib import Path
@@ -172,7 +173,8 @@ class BundleTab(QWidget):
             self.verdict.setText("<span style='color:#2e7d32; font-weight:600'>✔ The bundle is intact: every file "
                                  "matches its checksum and the layout is as expected.</span>")
         else:
-            problems = "".join(f"<li>{p}</li>" for p in result.problems)
+            # problems quote names from the zip, which an attacker chooses: never let them be markup
+            problems = "".join(f"<li>{html.escape(str(p))}</li>" for p in result.problems)
             self.verdict.setText("<span style='color:#c62828; font-weight:600'>✘ Do not trust this bundle:"
                                  f"</span><ul>{problems}</ul>")
         for line in checklist_lines(result.checklist):
