@@ -91,6 +91,7 @@ class BundleTab(QWidget):
         self.open_button = QPushButton("&Open bundle…")
         self.open_button.clicked.connect(self.choose)
         self.path_label = QLabel("No bundle open.")
+        self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.open_button)
         row.addWidget(self.path_label, 1)

@@ -120,6 +120,7 @@ class ScreenshotsPage(Page):
         rv.addLayout(tools)
         self.editor.boxesChanged.connect(self._boxes_changed)
         self.check_note = QLabel("")
+        self.check_note.setTextFormat(Qt.TextFormat.PlainText)
         self.check_note.setWordWrap(True)
         self._recheck_timer = QTimer(self)
         self._recheck_timer.setSingleShot(True)
