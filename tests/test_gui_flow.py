@@ -192,9 +192,19 @@ def test_agent_merges_closes_and_purges(qtbot, window: MainWindow, tmp_path: Pat
     qtbot.waitUntil(lambda: "retention" in cases.message.text() or "would be" in cases.message.text(),
                     timeout=WAIT)
     assert cases.message.text() == "No case is past its retention period."  # closed just now
-    cases.confirm = lambda _text: False
+    cases.days.setValue(0)  # every closed case is due now
+    qtbot.mouseClick(cases.list_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "would be deleted" in cases.message.text(), timeout=WAIT)
+    assert cases.purge_list.count() == 1 and cases.purge_list.item(0).text() == str(merged)
+    asked: list[str] = []
+    cases.confirm = lambda text: asked.append(text) or False
     qtbot.mouseClick(cases.purge_button, Qt.MouseButton.LeftButton)  # refused at the confirmation
-    assert merged.is_file()
+    assert asked and merged.is_file()
+    cases.confirm = lambda _text: True
+    qtbot.mouseClick(cases.purge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cases.message.text().startswith("Deleted"), timeout=WAIT)
+    assert cases.message.text() == "Deleted 1 case." and not merged.exists()
+    assert zips["buyer"].is_file()  # never closed, never purged
 
 
 def test_agent_is_warned_about_a_tampered_bundle(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]

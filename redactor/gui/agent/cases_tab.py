@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -47,7 +48,11 @@ class CasesTab(QWidget):
 
         close = QGroupBox("Close a case (it is deleted by the purge 30 days later)")
         cform = QFormLayout(close)
-        self.case = PathField(settings, "cases", "open", "The case to close", ZIP_FILTER)
+        self.case = PathField(settings, "cases", "open", "The case to close", ZIP_FILTER, browse_text="Bundle…")
+        folder = QPushButton("Fol&der…")
+        folder.setToolTip("Close a case kept as a folder")
+        folder.clicked.connect(self._choose_case_folder)
+        self.case.row.addWidget(folder)
         cform.addRow("&Case:", self.case)
         self.close_button = QPushButton("C&lose case")
         self.close_button.clicked.connect(self.close_case)
@@ -78,6 +83,12 @@ class CasesTab(QWidget):
         layout.addWidget(purge, 1)
         self.message = Message()
         layout.addWidget(self.message)
+
+    def _choose_case_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "The case folder to close", self.settings.last_folder("cases"))
+        if name:
+            self.settings.set_last_folder("cases", Path(name))
+            self.case.set_path(name)
 
     def _ask(self, text: str) -> bool:
         answer = QMessageBox.question(self, "Delete cases", text)

@@ -20,7 +20,7 @@ class PathField(QWidget):
         super().__init__(parent)
         self.settings, self.purpose, self.mode = settings, purpose, mode
         self.caption, self.filter = caption, name_filter
-        layout = QHBoxLayout(self)
+        self.row = layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.textChanged.connect(self.pathChanged.emit)
