@@ -148,9 +148,10 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
     x0 = (sp.left if sp.left is not None else first.x) - padx
     x0 = max(x0, (max(before) + first.x + 1) // 2) if before else x0  # middle of the space
     x1 = last.x1 + padx
-    x1 = min(x1, (min(after) + last.x1) // 2) if after else x1
+    limit = (min(after) + last.x1) // 2 if after else width  # never into the next cell of the line
+    x1 = min(x1, limit)
     if sp.to_cell_end:
-        x1 = max(x1, _cell_end(gray, y0, y1, x1, width) - 1)
+        x1 = max(x1, _cell_end(gray, y0, y1, x1, limit) - 1)
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(width, x1), min(height, y1)
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0), sp.reason)

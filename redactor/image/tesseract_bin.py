@@ -63,7 +63,7 @@ def find_tesseract() -> TesseractBinary:
     if override:
         path = Path(override)
         if not path.is_file():
-            raise TesseractMissing(f"BISQ_REDACTOR_TESSERACT points to {path}, which does not exist.")
+            raise TesseractMissing(f"BISQ_REDACTOR_TESSERACT points to {path}, which does not exist. {INSTALL_HINT}")
         return TesseractBinary(command=path, tessdata_dir=None, bundled=False)
     bundled = _bundled()
     if bundled is not None:
