@@ -32,6 +32,8 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"  # what
 RECHECK_DELAY_MS = 600  # re-read the image this long after the last box edit
 CHECKED_OK = "✔ The app cannot read any payment details in this screenshot as it will be saved."
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+NOTHING_TO_PASTE = "The clipboard holds no picture. Take the screenshot again, or save it and add the file."
+NOTHING_DROPPED = "That is not a picture the app can read: drop PNG, JPEG, WebP or BMP files."
 
 
 class ScreenshotsPage(Page):
@@ -175,13 +177,12 @@ class ScreenshotsPage(Page):
             self.add_files([Path(n) for n in names])
 
     def paste(self) -> None:
-        self.add_mime(QGuiApplication.clipboard().mimeData())
+        self.add_mime(QGuiApplication.clipboard().mimeData(), NOTHING_TO_PASTE)
 
-    def add_mime(self, mime: QMimeData | None) -> bool:
+    def add_mime(self, mime: QMimeData | None, nothing: str = NOTHING_DROPPED) -> bool:
         """Files (drag and drop, copied in a file manager) or raw image data (a screenshot tool's clipboard)."""
         if mime is None or not mime.formats():
-            self.message.error("The clipboard holds no picture. Take the screenshot again, or save it and add "
-                               "the file.")
+            self.message.error(nothing)
             return False
         files = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
         files = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
@@ -201,7 +202,7 @@ class ScreenshotsPage(Page):
                 self._jobs[key] = job
                 self._sync_controls()
                 return True
-        self.message.error("The clipboard holds no picture. Take the screenshot again, or save it and add the file.")
+        self.message.error(nothing)
         return False
 
     def _forget(self, key: int) -> None:
