@@ -42,7 +42,7 @@ for lang in ${LANGS//,/ }; do
   [[ -f /usr/share/tesseract-ocr/5/tessdata/$lang.traineddata ]] || missing+=("tesseract-ocr-$lang")
 done
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
-command -v strip >/dev/null || missing+=(binutils)  # PyInstaller strips libpython with it
+command -v strip >/dev/null || missing+=(binutils)  # strips libpython's debug info
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
@@ -59,6 +59,8 @@ rm -rf "$APP" "$STAMP"
 BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
   --distpath "$DIST" --workpath build/pyinstaller packaging/bisq-redactor.spec
 cp packaging/linux/bisq-redactor.desktop "$APP/"
+# pyenv/python.org builds ship libpython with debug info (23 MB -> 5 MB). Only it: see the spec on `strip`.
+strip --strip-debug "$APP"/_internal/libpython3*.so*
 # Tesseract's libraries that are byte-identical to ones PyInstaller put in _internal/ (libstdc++, OpenSSL, zlib,
 # Kerberos... 12 MB) become relative symlinks: one copy on disk, and Tesseract still loads them from its folder.
 "$PY" - "$APP/_internal" <<'PYEOF'
