@@ -54,10 +54,10 @@ def main() -> int:
 
     internal = APP / "_internal"
     parts = {
-        "Tesseract + libs + tessdata": internal / "resources" / "tesseract",
-        "PySide6 (Qt)": internal / "PySide6",
-        "OpenCV": internal / "cv2",
-        "NumPy": internal / "numpy",
+        "Tesseract + libs + tessdata": [internal / "resources" / "tesseract"],
+        "PySide6 (Qt)": [internal / "PySide6"],
+        "OpenCV (with its FFmpeg/OpenBLAS libraries)": [internal / "cv2", internal / "opencv_python_headless.libs"],
+        "NumPy (with OpenBLAS)": [internal / "numpy", internal / "numpy.libs"],
     }
     unpacked = tree_size(APP)
     tarball = next(DIST.glob("bisq-redactor-*-linux-x86_64.tar.gz"))
@@ -75,9 +75,10 @@ def main() -> int:
     if build_s is not None:
         print(f"| build (`make package`: collect Tesseract, PyInstaller, .tar.gz, .deb) | {build_s:.0f} s |")
     print(f"| unpacked folder | {unpacked / mb:.0f} MB |")
-    for label, path in parts.items():
-        if path.exists():
-            print(f"| – of which {label} | {tree_size(path) / mb:.0f} MB |")
+    for label, paths in parts.items():
+        if any(path.exists() for path in paths):
+            size = sum(tree_size(path) for path in paths if path.exists())
+            print(f"| – of which {label} | {size / mb:.0f} MB |")
     print(f"| .tar.gz | {tarball.stat().st_size / mb:.0f} MB |")
     print(f"| .deb | {deb.stat().st_size / mb:.0f} MB |")
     print(f"| `bisq-redactor --version` (median / worst of {args.runs}) | {version[0]:.2f} s / {version[1]:.2f} s |")
