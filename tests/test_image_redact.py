@@ -91,7 +91,8 @@ def test_label_left_rows_redact_payment_details_only() -> None:
     trade_id = _row(40, 300, "Ab3dE-2b6e1f0c-8a4d-4c1e-9f3a-7d5b2e8c1a90-1104")
     pay = _row(67, 300, "SEPA - Account owner full name: Alice Müller, IBAN: DE89370400440532013000")
     txid = _row(94, 300, "c3b9fb78a452ce2fc90cff1608510235503e3b727683b71c7fefee54198bad63")
-    labels = _row(40, 20, "Trade ID") + _row(67, 20, "BTC buyer payment details") + _row(94, 20, "Deposit transaction ID")
+    labels = (_row(40, 20, "Trade ID") + _row(67, 20, "BTC buyer payment details")
+              + _row(94, 20, "Deposit transaction ID"))
     words = labels + trade_id + pay + txid
     image = Image.new("RGB", (1000, 140), "white")
     red = detect(image, ocr=FakeOcr(words))

@@ -16,8 +16,17 @@ import re
 from dataclasses import dataclass
 
 from redactor.bisq import ids
-from redactor.image.fieldlabels import FIELD, GENERIC, KEEP, ROW, Label, Matcher, languages_seen, normalise
-from redactor.image.fieldlabels import payment_method_names
+from redactor.image.fieldlabels import (
+    FIELD,
+    GENERIC,
+    KEEP,
+    ROW,
+    Label,
+    Matcher,
+    languages_seen,
+    normalise,
+    payment_method_names,
+)
 from redactor.image.layout import Line, group_lines, split_cells
 from redactor.image.ocr import Word
 
@@ -140,6 +149,7 @@ class Found:
     lines: list[Line]
     spans: list[Span]
     label_ids: set[int]  # id() of words recognised as labels: never covered
+    unread: list[tuple[int, list[Word]]]  # (line index, label words) of field labels with no value read
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter((self.lines, self.spans))
@@ -152,6 +162,7 @@ def find_spans(words: list[Word]) -> Found:
     methods = payment_method_names()
     spans: list[Span] = []
     label_ids: set[int] = set()
+    unread: list[tuple[int, list[Word]]] = []
 
     for li, line in enumerate(lines):
         cells = split_cells(line)
@@ -178,6 +189,8 @@ def find_spans(words: list[Word]) -> Found:
                         spans.append(Span(bl, bw, "account-field", to_cell_end=True, left=min(cell[0].x, bw[0].x)))
                     elif not rest and right_is_value and _similar_height(cell, after):  # label left of value
                         spans.append(Span(line, after, "account-field", to_cell_end=True, left=after[0].x))
+                    elif not rest and not lab.generic:  # nothing readable under it: blurred or odd font
+                        unread.append((li, cell[:k]))
                     if k == len(cell):
                         continue
                 if lab.kind == KEEP:
@@ -208,7 +221,7 @@ def find_spans(words: list[Word]) -> Found:
         if kept:
             sp.words = kept
             out.append(sp)
-    return Found(lines, out, label_ids - row_ids)
+    return Found(lines, out, label_ids - row_ids, unread)
 
 
 def _similar_height(a: list[Word], b: list[Word]) -> bool:
@@ -231,6 +244,8 @@ def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tu
         if top < y_lab:
             continue
         for c in split_cells(nl):
+            if sorted(w.h for w in c)[len(c) // 2] < 0.6 * h:
+                continue  # specks OCR'd from a blurred or pixelated value: handled as unread
             if abs(c[0].x - x0) <= 1.5 * h:
                 if _label_prefix(m, c, m.d.max_words) is not None:
                     return None
@@ -242,4 +257,5 @@ def protected_words(lines: list[Line]) -> list[Word]:
     return [w for ln in lines for w in ln.words if is_protected(w)]
 
 
-__all__ = ["Span", "find_spans", "is_protected", "is_plain_value", "protected_words", "EMAIL", "IBAN", "PHONE", "GENERIC"]
+__all__ = ["Span", "find_spans", "is_protected", "is_plain_value", "protected_words", "EMAIL", "IBAN", "PHONE",
+           "GENERIC"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,7 +73,8 @@ KEEP_KEYS = (
     "payment.salt",
 )
 KEEP_EXTRA_EN = ("Transaction ID", "Trade ID", "Offer ID", "Amount", "Price", "Date", "Peer network address",
-                 "Deposit tx", "Country of bank", "Country")
+                 "Account age", "Max. trade duration", "Max. trade limit", "Limitations", "Currency",
+                 "Salt for account age verification", "Deposit tx", "Country of bank", "Country")
 
 
 def normalise(text: str) -> str:
@@ -207,7 +207,7 @@ class Matcher:
 def languages_seen(texts: list[str]) -> set[str]:
     """Languages whose labels occur verbatim in the OCR'd text (to focus fuzzy matching)."""
     d = dictionary()
-    counts: Counter[str] = Counter()  # weighted hits per language
+    counts: dict[str, float] = {}  # weighted hits per language
     for t in texts:
         norm = normalise(t)
         words = norm.split()
@@ -217,8 +217,9 @@ def languages_seen(texts: list[str]) -> set[str]:
                 if len(key) >= 8 and key in d.exact:
                     langs = d.langs_of[key]
                     for lang in langs:  # labels shared by many languages say little
-                        counts[lang] += 1.0 / len(langs)
-    return {lang for lang, n in counts.most_common(2) if n >= 1}
+                        counts[lang] = counts.get(lang, 0.0) + 1.0 / len(langs)
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    return {lang for lang, n in top if n >= 1}
 
 
 @lru_cache(maxsize=1)

@@ -3,8 +3,8 @@
 - Dark themes: Tesseract's LSTM is trained on dark text on light paper; light-on-dark lines are read worse
   (or only after its own slow invert retry), so dark backgrounds are inverted, per region when a light popup
   sits on a dark window.
-- Small text: Bisq at 100 % draws 11–13 px text (cap height ~9 px); at that size Tesseract misreads small grey labels, so such
-  images are upscaled 2x (costs OCR time, used only when the measured text height is small).
+- Small text: Bisq at 100 % draws 11–13 px text (cap height ~9 px); at that size Tesseract misreads small
+  grey labels, so such images are upscaled 2x (costs OCR time; only when the measured text height is small).
 - Dimmed forms behind a popup, coloured fields, gradients: divided by the local background so every region is
   dark text on white (Tesseract's own Otsu binarisation then works everywhere).
 """
@@ -19,6 +19,7 @@ from PIL import Image
 
 # Median height (px) of text-like connected components below which the image is upscaled 2x.
 SMALL_TEXT_PX = 10
+UPSCALE = 2.0
 # Never upscale beyond this many pixels (keeps OCR time bounded on big screenshots).
 MAX_UPSCALED_PIXELS = 6_000_000
 # Contrast gain on the background-flattened image.
@@ -92,8 +93,8 @@ def prepare(image: Image.Image) -> Prepared:
     gray, inverted = normalise_polarity(gray)
     scale = 1.0
     h, w = gray.shape
-    if text_height(gray) < SMALL_TEXT_PX and 4 * h * w <= MAX_UPSCALED_PIXELS:
-        gray = cv2.resize(gray, (2 * w, 2 * h), interpolation=cv2.INTER_CUBIC)
-        scale = 2.0
+    if text_height(gray) < SMALL_TEXT_PX and UPSCALE * UPSCALE * h * w <= MAX_UPSCALED_PIXELS:
+        scale = UPSCALE
+        gray = cv2.resize(gray, (round(scale * w), round(scale * h)), interpolation=cv2.INTER_CUBIC)
     gray = flatten_background(gray)  # after upscaling: the closing must be wider than the (bigger) strokes
     return Prepared(Image.fromarray(gray), scale, inverted)

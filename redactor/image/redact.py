@@ -86,8 +86,7 @@ def load_image(path: Path) -> Image.Image:
                     raise BadInput(f"{path.name}: {w}×{h} pixels is larger than the {MAX_PIXELS // 1_000_000} "
                                    "megapixel limit for a screenshot; crop it to the Bisq window and try again.")
                 im.load()
-                im = ImageOps.exif_transpose(im)
-                return _to_rgb(im)
+                return _to_rgb(ImageOps.exif_transpose(im))
     except BadInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -132,7 +131,7 @@ def _cell_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int) -> int:
     if band.size == 0 or x >= limit:
         return x
     bg = float(np.median(band[:, x:min(limit, x + 4)])) if x < band.shape[1] else 255.0
-    cols = np.abs(band[:, x:limit].astype(np.int16) - int(bg)) > 24  # dark-theme borders differ by ~30
+    cols = np.abs(band[:, x:limit].astype(np.int16) - int(bg)) > 8  # field vs window: e9 vs f4 in light theme
     full = cols.mean(axis=0) >= 0.85
     hits = np.flatnonzero(full)
     return x + int(hits[0]) if hits.size else limit
@@ -226,10 +225,37 @@ def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box],
     lines, spans = found.lines, found.spans
     gray = preprocess.to_gray(image)
     raw = [_span_box(sp, gray, width, height) for sp in spans]
+    raw += _unread_field_boxes(found, gray, width, height)
     span_ids = {id(w) for sp in spans for w in sp.words}
     protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
                (is_protected(w) or is_plain_value(w) or id(w) in found.label_ids)]
     return _carve(_merge(raw), protect), _secrets(spans, lines)
+
+
+def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -> list[Box]:
+    """A field label whose value OCR could not read (pre-blurred, pixelated, odd font): fill the field area
+    under the label when it holds any ink, up to the next line below."""
+    out = []
+    for li, label in found.unread:
+        h = max(w.h for w in label)
+        y_lab = max(w.y1 for w in label)
+        y0 = y_lab + max(1, h // 4)
+        y1 = min(height, y_lab + 3 * h)
+        for ln in found.lines[li + 1:]:
+            top = ln.band()[0]
+            is_label = any(id(w) in found.label_ids for w in ln.words)  # junk read from a blur is no limit
+            if is_label and y_lab < top < y1 and ln.x1 > label[0].x and ln.x0 < label[-1].x1 + 4 * h:
+                y1 = top - 1
+                break
+        x0 = max(0, label[0].x - 2)
+        if y1 - y0 < h:
+            continue
+        region = gray[y0:y1, x0:min(width, label[-1].x1 + 10 * h)]
+        if region.size == 0 or float(region.std()) < 6.0:
+            continue  # an empty field: nothing to hide
+        x1 = _cell_end(gray, y0, y1, label[-1].x1, width) - 1
+        out.append(Box(x0, y0, max(1, x1 - x0), y1 - y0, "account-field"))
+    return out
 
 
 def detect(image: Image.Image, *, ocr: OcrEngine | None = None) -> Redaction:
@@ -292,7 +318,7 @@ def _reocr_regions(rendered: Image.Image, boxes: Sequence[Box], ocr: OcrEngine) 
     mapped = []
     for w in words:
         cy = w.y + w.h // 2
-        for (x0, y0, x1, y1), off, c in zip(regs, offsets, crops, strict=True):
+        for (x0, y0, _x1, _y1), off, c in zip(regs, offsets, crops, strict=True):
             if off <= cy < off + c.shape[0]:
                 mapped.append(Word(w.text, w.x + x0, w.y - off + y0, w.w, w.h, w.conf))
                 break
