@@ -266,6 +266,23 @@ def test_demo_bundle_same_as_source(app: Path, bare_env: dict[str, str], tmp_pat
     _same_tree(packaged, source, [str(tmp_path / "packaged"), str(tmp_path / "source")])
 
 
+def test_bundle_on_demo_data_dir_same_as_source(app: Path, bare_env: dict[str, str], tmp_path: Path) -> None:
+    trade_id = json.loads((DEMO / "demo-facts.json").read_text())["trade_id"]
+    shot = DEMO / "screenshots" / "trade-details.png"
+    if not shot.is_file():
+        pytest.skip("no demo trade-details screenshot yet")
+    packaged, source = _run_both(
+        app, bare_env, tmp_path,
+        ["bundle", "--data-dir", "in/Bisq", "--trade-id", trade_id, "--role", "buyer",
+         "--description-file", "in/description.txt", "--contract", "in/contract.json",
+         "--screenshot", "in/trade-details.png:trade-details", "-o", "out/case.zip"],
+        {"Bisq": DEMO / "Bisq", "description.txt": DEMO / "description.txt", "contract.json": DEMO / "contract.json",
+         "trade-details.png": shot})
+    with zipfile.ZipFile(packaged / "case.zip") as z:
+        assert any(name.endswith(".png") for name in z.namelist()), "the screenshot is missing from the bundle"
+    _same_tree(packaged, source, [str(tmp_path / "packaged"), str(tmp_path / "source")])
+
+
 def test_gui_starts_offscreen_and_quits(app: Path, bare_env: dict[str, str], tmp_path: Path) -> None:
     res = _run([str(app), "gui", "--quit-after", "1"], bare_env, tmp_path, timeout=120)
     if res.returncode != 0:
