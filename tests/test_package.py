@@ -33,8 +33,8 @@ APP_DIR = DIST / "bisq-redactor"
 DEMO = REPO / "resources" / "demo"
 LANGS = {"eng", "deu", "fra", "spa", "ita", "por", "pol", "ces", "vie"}
 # Manifest/report fields that name the tool, its environment or the moment: they may differ between runs.
-VOLATILE_KEY = re.compile(r"time|date|created|generated|duration|elapsed|seconds|version|tool|tesseract|host|"
-                          r"platform|python|frozen|path", re.IGNORECASE)
+VOLATILE_KEY = re.compile(r"^(created|generated|modified|tool|tool_version|app_version|version|tesseract\w*|"
+                          r"duration\w*|elapsed\w*|seconds|\w*_at|\w*time\w*)$", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
