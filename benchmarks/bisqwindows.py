@@ -145,8 +145,9 @@ class Canvas:
             if kind is None:
                 self.other.append(word)
                 continue
-            x0 = x + font.getlength(text[:start])
-            x1 = x + font.getlength(text[:pos])
+            left, top, right, bottom = font.getbbox(word)  # the word's ink, not its advance box
+            x0 = x + font.getlength(text[:start]) + left
+            x1 = x + font.getlength(text[:start]) + right
             if clip_right is not None:
                 if x0 >= clip_right - 2:
                     continue
@@ -155,7 +156,6 @@ class Canvas:
             if k is None:
                 self.other.append(word)
                 continue
-            _, top, _, bottom = font.getbbox(word)  # the word's ink, not the font's line box
             gt = GtWord(word, (int(x0), y + top, max(1, int(x1 - x0)), max(1, bottom - top)), k)
             (self.personal if k == "personal" else self.keep).append(gt)
         return int(x + font.getlength(text))

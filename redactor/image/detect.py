@@ -184,11 +184,13 @@ def find_spans(words: list[Word]) -> Found:
                     below = None if (rest or lab.generic) else _field_below(m, lines, li, cell)
                     if rest and cell[k - 1].text.endswith(":"):
                         spans.append(Span(line, rest, "account-field", to_cell_end=False))
-                    elif below is not None:  # small label above a field (step 2, account forms)
+                    elif below is not None and below is not LABEL_BELOW:  # small label above a field
                         bl, bw = below
                         spans.append(Span(bl, bw, "account-field", to_cell_end=True, left=min(cell[0].x, bw[0].x)))
                     elif not rest and right_is_value and _similar_height(cell, after):  # label left of value
                         spans.append(Span(line, after, "account-field", to_cell_end=True, left=after[0].x))
+                    elif below is LABEL_BELOW:
+                        pass
                     elif not rest and not lab.generic:  # nothing readable under it: blurred or odd font
                         unread.append((li, cell[:k]))
                     if k == len(cell):
@@ -248,9 +250,13 @@ def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tu
                 continue  # specks OCR'd from a blurred or pixelated value: handled as unread
             if abs(c[0].x - x0) <= 1.5 * h:
                 if _label_prefix(m, c, m.d.max_words) is not None:
-                    return None
+                    return LABEL_BELOW
                 return nl, c
     return None
+
+
+# _field_below's answer when the next thing under a label is another label (a heading, or stacked labels).
+LABEL_BELOW: tuple[Line, list[Word]] = (Line([]), [])
 
 
 def protected_words(lines: list[Line]) -> list[Word]:
