@@ -26,7 +26,9 @@ chmod u+w "$OUT/tesseract"
 deps() { otool -L "$1" | tail -n +2 | awk '{print $1}' | grep -v -E '^(/usr/lib/|/System/)' || true; }
 resolve() {  # a load-command path -> a real file
   case "$1" in
-    @rpath/*|@loader_path/*|@executable_path/*) find "$PREFIX/opt" "$PREFIX/lib" -name "$(basename "$1")" 2>/dev/null | head -1 ;;
+    # keg-only formulae (icu4c, openssl) are not linked into $PREFIX/lib: look in every $PREFIX/opt/<f>/lib too
+    @rpath/*|@loader_path/*|@executable_path/*)
+      find -L "$PREFIX/lib" "$PREFIX/opt" -maxdepth 3 -name "$(basename "$1")" 2>/dev/null | head -1 ;;
     *) echo "$1" ;;
   esac
 }
