@@ -54,6 +54,8 @@ if ((${#missing[@]})); then
 fi
 "$PY" packaging/linux/collect_tesseract.py build/tesseract-linux --langs "$LANGS"
 
+t_collect=$(date +%s)
+
 # 2. The app folder.
 rm -rf "$APP" "$STAMP"
 BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
@@ -75,12 +77,16 @@ for lib in sorted((internal / "resources" / "tesseract").glob("lib*.so*")):
 PYEOF
 VERSION=$("$PY" -c 'import redactor; print(redactor.__version__)')
 
+t_pyinstaller=$(date +%s)
+
 # 3. .tar.gz (unpack anywhere, run ./bisq-redactor/bisq-redactor) and .deb (/opt/bisq-redactor + menu entry).
 rm -f "$DIST"/bisq-redactor-*-linux-x86_64.tar.gz "$DIST"/bisq-redactor_*_amd64.deb
 tar -C "$DIST" -czf "$DIST/bisq-redactor-$VERSION-linux-x86_64.tar.gz" bisq-redactor
 "$PY" packaging/linux/make_deb.py "$APP" "$VERSION" "$DIST/bisq-redactor_${VERSION}_amd64.deb"
 
 sources_hash >"$STAMP"
+echo "phases: Tesseract $((t_collect - start)) s, PyInstaller $((t_pyinstaller - t_collect)) s," \
+  "archives $(($(date +%s) - t_pyinstaller)) s"
 echo "built in $(($(date +%s) - start)) s: $(du -sh "$APP" | cut -f1) unpacked;" \
   "$(du -h "$DIST/bisq-redactor-$VERSION-linux-x86_64.tar.gz" | cut -f1) tar.gz;" \
   "$(du -h "$DIST/bisq-redactor_${VERSION}_amd64.deb" | cut -f1) deb"
