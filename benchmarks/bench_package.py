@@ -64,7 +64,9 @@ def main() -> int:
     build_s = None
     cmd = ["bash", str(REPO / "packaging" / "linux" / "build.sh")] + ([] if args.build else ["--if-stale"])
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=REPO, check=True, env={**os.environ, "PY": sys.executable}, capture_output=True)
+    out = subprocess.run(cmd, cwd=REPO, check=True, env={**os.environ, "PY": sys.executable}, capture_output=True,
+                         text=True).stdout
+    phases = next((line.removeprefix("phases: ") for line in out.splitlines() if line.startswith("phases: ")), "")
     if args.build:
         build_s = time.perf_counter() - t0
 
@@ -90,7 +92,7 @@ def main() -> int:
     print("| Linux package (this machine, 2 cores) | value |")
     print("| --- | --- |")
     if build_s is not None:
-        print(f"| build (`make package`: collect Tesseract, PyInstaller, .tar.gz, .deb) | {build_s:.0f} s |")
+        print(f"| build (`make package`: collect Tesseract, PyInstaller, .tar.gz, .deb) | {build_s:.0f} s ({phases}) |")
     print(f"| unpacked folder | {unpacked / mb:.0f} MB |")
     for label, paths in parts.items():
         if any(path.exists() for path in paths):
