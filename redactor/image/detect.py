@@ -139,7 +139,9 @@ def _pattern_words(words: list[Word]) -> list[tuple[int, int, str]]:
                 hits.append((idx[0], idx[-1], reason))
     for i, w in enumerate(words):
         mb = BIC.match(w.text)
-        if mb and mb.group(1) in COUNTRIES:
+        # Without a label, only BIC-shaped words no UI text has (a digit, or the XXX branch): "ARBITRATION"
+        # and "SETTINGS" are BIC-shaped too. A BIC under or after its label is found by the label rules.
+        if mb and mb.group(1) in COUNTRIES and (any(ch.isdigit() for ch in w.text) or "XXX" in w.text):
             hits.append((i, i, "bic"))
     return hits
 

@@ -144,7 +144,7 @@ def _ink_left(gray: np.ndarray, y0: int, y1: int, x: int, stop: int, h: int) -> 
     if band.size == 0 or x <= stop:
         return x
     bg = float(np.median(band[:, max(stop, x - 3 * h):x + 1])) if x > stop else 255.0
-    ink = (np.abs(band[:, stop:x + 1].astype(np.int16) - int(bg)) > 40).any(axis=0)
+    ink: np.ndarray = np.asarray((np.abs(band[:, stop:x + 1].astype(np.int16) - int(bg)) > 40).any(axis=0))
     gap_needed = max(2, h // 3)
     leftmost, blank = x, 0
     for i in range(len(ink) - 1, -1, -1):
@@ -516,10 +516,10 @@ class BatchResult:
     error: str | None
 
 
-def _batch_one(args: tuple[Path, Path]) -> BatchResult:
-    src, dst = args
+def _batch_one(args: tuple[Path, Path, int]) -> BatchResult:
+    src, dst, jobs = args
     try:
-        return BatchResult(src, dst, redact_image_file(src, dst), None)
+        return BatchResult(src, dst, redact_image_file(src, dst, ocr=TesseractOcr(jobs=jobs)), None)
     except RedactorError as exc:
         return BatchResult(src, None, None, str(exc))
 
@@ -529,7 +529,7 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
     Each output is `<out_dir>/<stem>.png` (`-2`, `-3`… when stems repeat)."""
     out_dir = Path(out_dir)
     used: set[str] = set()
-    jobs = []
+    jobs: list[tuple[Path, Path]] = []
     for p in paths:
         stem, n = Path(p).stem, 1
         name = f"{stem}.png"
@@ -540,6 +540,7 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
         jobs.append((Path(p), out_dir / name))
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
-        return [_batch_one(j) for j in jobs]
+        return [_batch_one((src, dst, 0 if len(jobs) == 1 else 1)) for src, dst in jobs]
+    # The pool keeps every core busy; each worker runs one single-threaded Tesseract at a time.
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(pool.map(_batch_one, jobs))
+        return list(pool.map(_batch_one, [(src, dst, 1) for src, dst in jobs]))
