@@ -124,7 +124,8 @@ def build(app: Path, version: str, out: Path) -> None:
         " Collects the logs, screenshots and contract a Bisq support agent asks for, removes bank details,\n"
         " names and e-mails, and writes one zip named after the trade ID. Tesseract OCR is included.\n"
     )
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(out)], check=True,
+    # gzip -6 like the .tar.gz: dpkg-deb's default -9 takes three times as long for under 1 % less.
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root), str(out)], check=True,
                    stdout=subprocess.DEVNULL)
     shutil.rmtree(root.parent)
 
