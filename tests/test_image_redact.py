@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from redactor.image.ocr import FakeOcr, TesseractOcr, Word
-from redactor.image.redact import Box, detect, redact, redact_batch, render
+from redactor.image.redact import Box, detect, redact, redact_batch, render, verify
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -141,3 +141,12 @@ def test_render_is_a_flat_opaque_fill_of_exactly_the_boxes() -> None:
     assert out.crop((10, 20, 40, 35)).getextrema() == ((0, 0), (0, 0), (0, 0))
     diff = [(x, y) for x in range(200) for y in range(100) if out.getpixel((x, y)) != im.getpixel((x, y))]
     assert all(10 <= x < 40 and 20 <= y < 35 for x, y in diff)
+
+
+def test_verify_flags_a_detected_box_the_user_removed() -> None:
+    shot = bisqwindows.render(**bisqwindows.DEMO["trade-details"])
+    clean, red = redact(shot.image)
+    assert verify(clean, red) == []
+    without_first = render(shot.image, red.boxes[1:])
+    problems = verify(without_first, red)
+    assert problems and all("@" not in p and not any(ch.isdigit() for ch in p) for p in problems)

@@ -252,7 +252,10 @@ def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tu
                 continue  # specks OCR'd from a blurred or pixelated value: handled as unread
             if abs(c[0].x - x0) <= 1.5 * h:
                 if _label_prefix(m, c, m.d.max_words) is not None:
-                    return LABEL_BELOW
+                    # Directly stacked labels hold no field between them; farther down an unreadable
+                    # (pre-blurred) field may sit in the gap: the caller then fills it if it has ink.
+                    gap = top - y_lab
+                    return LABEL_BELOW if gap < 1.2 * min(w.h for w in cell) else None
                 return nl, c
     return None
 

@@ -274,6 +274,10 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
         region = gray[y0:y1, x0:min(width, label[-1].x1 + 10 * h)]
         if region.size == 0 or float(region.std()) < 6.0:
             continue  # an empty field: nothing to hide
+        bg = float(np.median(region))
+        inked_rows = int((np.abs(region.astype(np.int16) - int(bg)) > 20).any(axis=1).sum())
+        if inked_rows < 0.4 * h:
+            continue  # only a heading's underline or a border line
         x1 = _cell_end(gray, y0, y1, label[-1].x1, width) - 1
         out.append(Box(x0, y0, max(1, x1 - x0), y1 - y0, "account-field"))
     return out
@@ -516,10 +520,10 @@ class BatchResult:
     error: str | None
 
 
-def _batch_one(args: tuple[Path, Path, int]) -> BatchResult:
-    src, dst, jobs = args
+def _batch_one(args: tuple[Path, Path]) -> BatchResult:
+    src, dst = args
     try:
-        return BatchResult(src, dst, redact_image_file(src, dst, ocr=TesseractOcr(jobs=jobs)), None)
+        return BatchResult(src, dst, redact_image_file(src, dst), None)
     except RedactorError as exc:
         return BatchResult(src, None, None, str(exc))
 
@@ -540,7 +544,7 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
         jobs.append((Path(p), out_dir / name))
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
-        return [_batch_one((src, dst, 0 if len(jobs) == 1 else 1)) for src, dst in jobs]
+        return [_batch_one(j) for j in jobs]
     # The pool keeps every core busy; each worker runs one single-threaded Tesseract at a time.
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(pool.map(_batch_one, [(src, dst, 1) for src, dst in jobs]))
+        return list(pool.map(_batch_one, jobs))
