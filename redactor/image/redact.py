@@ -260,25 +260,28 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
     for li, label in found.unread:
         h = max(w.h for w in label)
         y_lab = max(w.y1 for w in label)
-        y0 = y_lab + max(1, h // 4)
+        # "Label:" (older Bisq, popups): the value is right of the label; a small label: under it.
+        beside = label[-1].text.endswith(":")
+        y0 = (min(w.y for w in label) - max(1, h // 3)) if beside else y_lab + max(1, h // 4)
         y1 = min(height, y_lab + 3 * h)
         for ln in found.lines[li + 1:]:
             top = ln.band()[0]
             is_label = any(id(w) in found.label_ids for w in ln.words)  # junk read from a blur is no limit
-            if is_label and y_lab < top < y1 and ln.x1 > label[0].x and ln.x0 < label[-1].x1 + 4 * h:
+            near = ln.x0 < label[-1].x1 + 4 * h and (ln.x1 > label[0].x or beside)
+            if is_label and y_lab < top < y1 and near:
                 y1 = top - 1
                 break
-        x0 = max(0, label[0].x - 2)
+        x0 = max(0, label[-1].x1 + max(2, h // 2)) if beside else max(0, label[0].x - 2)
         if y1 - y0 < h:
             continue
-        region = gray[y0:y1, x0:min(width, label[-1].x1 + 10 * h)]
+        region = gray[y0:y1, x0:min(width, x0 + 10 * h)]
         if region.size == 0 or float(region.std()) < 6.0:
             continue  # an empty field: nothing to hide
         bg = float(np.median(region))
         inked_rows = int((np.abs(region.astype(np.int16) - int(bg)) > 20).any(axis=1).sum())
         if inked_rows < 0.4 * h:
             continue  # only a heading's underline or a border line
-        x1 = _cell_end(gray, y0, y1, label[-1].x1, width) - 1
+        x1 = _cell_end(gray, y0, y1, x0 + h if beside else label[-1].x1, width) - 1  # past the field's border
         out.append(Box(x0, y0, max(1, x1 - x0), y1 - y0, "account-field"))
     return out
 
