@@ -82,7 +82,8 @@ class Data:
         self.name = f"{self.first} {self.last}"
         cc = r.choice(["DE", "ES", "FR", "PT", "NL", "AT"])
         self.iban = cc + f"{r.randint(10, 99)}" + "".join(r.choice("0123456789") for _ in range(18))
-        self.bic = "".join(r.choice("ABCDEFGHIJKLMNOPRSTUVWXYZ") for _ in range(6)) + r.choice(["FF", "MM", "2X", "BB"]) + r.choice(["XXX", "", "100"])
+        # bank (4 letters) + the IBAN's country + location (2) + optional branch (3), as real BICs are.
+        self.bic = "".join(r.choice("ABCDEFGHIJKLMNOPRSTUVWXYZ") for _ in range(4)) + cc + r.choice(["FF", "MM", "2X", "BB"]) + r.choice(["XXX", "", "100"])
         user = (self.first[0] + self.last).lower().translate(str.maketrans("üéíçãáñ", "ueicaan"))
         self.email = f"{user}{r.randint(1, 99)}@{r.choice(['gmail.com', 'posteo.de', 'proton.me', 'web.de', 'yahoo.es'])}"
         self.phone = f"+{r.choice(['49', '34', '33', '351', '1'])} {r.randint(100, 999)} {r.randint(100, 999)} {r.randint(1000, 9999)}"
@@ -538,6 +539,10 @@ def fixed_sample() -> list[dict[str, Any]]:
         {"kind": "dispute-details", "lang": "de", "theme": "dark", "scale": 1.0, "busy": True, "fmt": "jpeg", "seed": 2},
         {"kind": "popup-over-form", "lang": "es", "theme": "light", "scale": 1.5, "busy": False, "fmt": "png", "seed": 3},
         {"kind": "account-form", "lang": "fr", "theme": "dark", "scale": 1.0, "busy": False, "fmt": "png", "seed": 4},
+        {"kind": "start-payment", "lang": "en", "theme": "dark", "scale": 2.0, "busy": True, "fmt": "jpeg", "seed": 5},
+        {"kind": "popup", "lang": "pt", "theme": "light", "scale": 1.25, "busy": False, "fmt": "png", "seed": 6},
+        {"kind": "error-popup", "lang": "fr", "theme": "dark", "scale": 1.0, "busy": False, "fmt": "png", "seed": 7},
+        {"kind": "chat", "lang": "de", "theme": "light", "scale": 1.0, "busy": True, "fmt": "jpeg", "seed": 8},
     ]
 
 
