@@ -137,24 +137,27 @@ def _cell_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int) -> int:
     return x + int(hits[0]) if hits.size else limit
 
 
-def _ink_left(gray: np.ndarray, y0: int, y1: int, x: int, stop: int, h: int) -> int:
-    """Leftmost ink column of the glyphs touching column x, walking left until a blank gap of ~a third of
-    the text height (the space before the word) or `stop`."""
+def _ink_left(gray: np.ndarray, y0: int, y1: int, x: int, stop: int, h: int) -> tuple[int, int]:
+    """(leftmost ink column of the glyphs touching column x, last ink column before the space in front of
+    them), walking left until a blank gap of ~a third of the text height, or `stop`."""
     band = gray[max(0, y0):max(0, y1), :]
     if band.size == 0 or x <= stop:
-        return x
+        return x, stop
     bg = float(np.median(band[:, max(stop, x - 3 * h):x + 1])) if x > stop else 255.0
     ink: np.ndarray = np.asarray((np.abs(band[:, stop:x + 1].astype(np.int16) - int(bg)) > 40).any(axis=0))
     gap_needed = max(2, h // 3)
-    leftmost, blank = x, 0
-    for i in range(len(ink) - 1, -1, -1):
+    leftmost, blank, i = x, 0, len(ink) - 1
+    while i >= 0:
         if ink[i]:
             leftmost, blank = stop + i, 0
         else:
             blank += 1
             if blank >= gap_needed:
                 break
-    return leftmost
+        i -= 1
+    while i >= 0 and not ink[i]:  # across the space to the previous word's ink (a label's colon)
+        i -= 1
+    return leftmost, stop + max(i, 0)
 
 
 def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
@@ -164,9 +167,13 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
     before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
     after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words]
     # Tesseract's word boxes can miss a glyph's edge ('+', 'f'): start at the ink actually there.
-    start = _ink_left(gray, y0, y1, sp.left if sp.left is not None else first.x, max(before) if before else 0, h)
+    prev_x1 = max(before) if before else 0
+    start, prev_ink = _ink_left(gray, y0, y1, sp.left if sp.left is not None else first.x, max(0, prev_x1 - h), h)
+    if before:
+        start = max(start, prev_x1 + 1)  # glyphs run together with the label: never start inside it
     x0 = start - padx
-    x0 = max(x0, (max(before) + start + 1) // 2) if before else x0  # never past the middle of the space
+    if before:  # never past the middle of the space (measured on the ink: OCR boxes can drop a colon)
+        x0 = max(x0, (max(prev_x1, prev_ink) + start + 2) // 2)
     x1 = last.x1 + padx
     limit = (min(after) + last.x1) // 2 if after else width  # never into the next cell of the line
     x1 = min(x1, limit)
