@@ -9,7 +9,6 @@ found — either as a header that is not canonical or as content whose CRC / SHA
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
@@ -25,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from redactor.errors import BadInput, OutputError, RedactorError
+from redactor.errors import BadInput, RedactorError
+from redactor.fsutil import output_error, write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _output_error(out, exc) from exc
+        raise output_error(out, exc) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -132,27 +132,8 @@ def _open_tmp(fd: int) -> BinaryIO:
 
 def write_file_atomic(out: Path, data: bytes) -> None:
     """Small side files (the local placeholder map, case markers): same temp-then-rename rule as the zip."""
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _output_error(out, exc) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(out, data)
 
-
-def _output_error(out: Path, exc: OSError) -> OutputError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return OutputError(f"The disk is full: could not write {out.name}. Nothing was written; free some space "
-                           "or choose another folder.")
-    return OutputError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.")
 
 
 # --- strict reading --------------------------------------------------------------------------------------

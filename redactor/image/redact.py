@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import struct
-import tempfile
 import warnings
 import zlib
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
+from redactor.fsutil import write_bytes_atomic
 from redactor.image import preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
 from redactor.image.fieldlabels import label_vocabulary, normalise
@@ -466,30 +466,9 @@ def clean_png_bytes(image: Image.Image) -> bytes:
     return PNG_SIG + b"".join(raw for ctype, raw in chunks if ctype in ALLOWED_CHUNKS)
 
 
-def _atomic_write(data: bytes, out: Path) -> None:
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=out.suffix, dir=out.parent)
-    except OSError as exc:
-        raise OutputError(f"Cannot write to {out.parent}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"Cannot write {out.name}: {exc.strerror or exc}; nothing was written.") from exc
-
-
 def write_clean_png(image: Image.Image, out: Path) -> None:
     """Write `image` as a clean PNG, atomically (temp file in the same folder, then rename)."""
-    _atomic_write(clean_png_bytes(image), out)
+    write_bytes_atomic(out, clean_png_bytes(image))
 
 
 def boxes_to_json(redaction: Redaction) -> dict[str, Any]:
@@ -518,7 +497,7 @@ def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
     rendered, redaction = redact(image, ocr=ocr)
     write_clean_png(rendered, dst)
     if boxes_json is not None:
-        _atomic_write((json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode(), Path(boxes_json))
+        write_bytes_atomic(Path(boxes_json), (json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode())
     return redaction
 
 

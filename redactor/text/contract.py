@@ -24,12 +24,12 @@ The scrubbed text no longer hashes to the contract hash shown by Bisq; it is for
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from redactor.errors import BadInput, OutputError, UnsafeOutput
+from redactor.errors import BadInput, UnsafeOutput
+from redactor.fsutil import write_bytes_atomic
 
 PAYLOAD_KEYS = ("makerPaymentAccountPayload", "takerPaymentAccountPayload")
 EXTRA_DATA_REMOVED = {"f2fCity": "address", "f2fExtraInfo": "text", "cashByMailExtraInfo": "text"}
@@ -104,11 +104,5 @@ def scrub_contract_file(src: Path, dst: Path) -> dict[str, int]:
     except UnicodeDecodeError as exc:
         raise BadInput(f"{src.name} is not a text file (contract JSON is UTF-8).") from exc
     scrubbed, counts = scrub_contract_text(text)
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    try:
-        tmp.write_text(scrubbed, encoding="utf-8")
-        os.replace(tmp, dst)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"Could not write {dst}: {exc.strerror or exc}.") from exc
+    write_bytes_atomic(dst, scrubbed.encode("utf-8"))
     return counts

@@ -9,12 +9,11 @@ value -> placeholder map is the only place values are kept; it is written only w
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from redactor.errors import OutputError
+from redactor.fsutil import write_bytes_atomic
 
 # Every category a report can count. `user` (the OS user name) is always `<user>`: it is the trader's own.
 KINDS = ("name", "email", "phone", "iban", "account", "address", "bank", "text", "payment", "salt", "ip",
@@ -82,12 +81,4 @@ def write_map(path: Path, table: PlaceholderTable) -> None:
                  "your computer; it lets you answer a support agent's question about e.g. <iban-1>. Never send it.",
         "placeholders": table.to_map(),
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"Could not write the placeholder map {path}: {exc.strerror or exc}") from exc
+    write_bytes_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"), mode=0o600)

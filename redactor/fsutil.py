@@ -1,0 +1,44 @@
+"""Writing results safely: temp file in the destination folder, fsync, rename. A failure leaves nothing partial
+and reads as a sentence (a full disk says so)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from redactor.errors import OutputError
+
+
+def output_error(out: Path, exc: OSError) -> OutputError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return OutputError(f"The disk is full: could not write {out.name}. Nothing was written; free some space "
+                           "or choose another folder.")
+    return OutputError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.")
+
+
+def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `out` all at once or not at all. `mode` (e.g. 0o600 for private files) is applied before
+    the file gets its final name, so it is never readable by others even for a moment."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                os.chmod(tmp, mode)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(out, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
