@@ -84,7 +84,8 @@ def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_sanitize_log(args: argparse.Namespace) -> int:
-    from redactor.text.sanitizer import check_output_path, sanitize_logs
+    from redactor.fsutil import check_output_path
+    from redactor.text.sanitizer import sanitize_logs
 
     check_output_path(args.output, [args.input])
     map_path = args.output.with_name(args.output.name + ".map.json")
@@ -115,8 +116,8 @@ def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def _cmd_scrub_contract(args: argparse.Namespace) -> int:
+    from redactor.fsutil import check_output_path
     from redactor.text.contract import scrub_contract_file
-    from redactor.text.sanitizer import check_output_path
 
     check_output_path(args.output, [args.input])
     counts = scrub_contract_file(args.input, args.output)

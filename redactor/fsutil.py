@@ -6,9 +6,28 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from redactor.errors import OutputError
+from redactor.errors import OutputError, UnsafeOutput
+
+
+def check_output_path(output: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output that would replace an input or land inside a Bisq data directory (privacy invariant 1)."""
+    from redactor.bisq.datadir import containing_data_dir
+
+    def resolved(p: Path) -> Path:
+        try:
+            return Path(p).resolve()
+        except OSError:
+            return Path(os.path.abspath(p))
+
+    out = resolved(Path(output))
+    if any(out == resolved(Path(i)) for i in inputs):
+        raise UnsafeOutput(f"Refusing to overwrite the input {output}; choose another output file.")
+    data_dir = containing_data_dir(out)
+    if data_dir is not None:
+        raise UnsafeOutput(f"Refusing to write into the Bisq data directory {data_dir}; choose a folder outside it.")
 
 
 def output_error(out: Path, exc: OSError) -> OutputError:

@@ -140,6 +140,9 @@ def test_refuses_output_in_data_dir_and_bad_input(demo_data_dir: Path, tmp_path:
     with pytest.raises(BadInput, match="Screenshot not found"):
         build_bundle(demo_case(demo_data_dir, screenshots=[Screenshot(tmp_path / "no.png", "other")]),
                      tmp_path / "x.zip")
+    wallet = demo_data_dir / "btc_mainnet" / "wallet" / "bisq_BTC.wallet"
+    with pytest.raises(BadInput, match="not a Bisq log file"):
+        build_bundle(demo_case(demo_data_dir, log_files=[demo_data_dir / "bisq.log", wallet]), tmp_path / "x.zip")
     assert tree_state(demo_data_dir) == before
     assert not list(tmp_path.glob("*.zip")) and not list(tmp_path.glob(".*part"))
 

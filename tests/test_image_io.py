@@ -168,3 +168,16 @@ def test_cli_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys:
     assert cli.main(["redact-image", str(DEMO_SHOT), "-o", str(tmp_path / "unsafe.png")]) == 1
     assert not (tmp_path / "unsafe.png").exists()
     assert "not saved" in capsys.readouterr().err
+
+
+def test_redact_image_refuses_output_inside_bisq_data_dir(demo_data_dir: Path, tmp_path: Path) -> None:
+    from redactor.errors import UnsafeOutput
+    from redactor.image.redact import redact_image_file
+    from redactor.resources import get_resource_path
+
+    shot = get_resource_path("demo", "screenshots", "error-popup.png")
+    with pytest.raises(UnsafeOutput, match="Bisq data directory"):
+        redact_image_file(shot, demo_data_dir / "shot.png")
+    with pytest.raises(UnsafeOutput, match="Bisq data directory"):
+        redact_image_file(shot, tmp_path / "ok.png", boxes_json=demo_data_dir / "boxes.json")
+    assert not (demo_data_dir / "shot.png").exists() and not (tmp_path / "ok.png").exists()

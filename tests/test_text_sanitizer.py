@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from redactor.errors import OutputError, UnsafeOutput
-from redactor.text.sanitizer import SanitizeCancelled, check_output_path, sanitize_logs
+from redactor.fsutil import check_output_path
+from redactor.text.sanitizer import SanitizeCancelled, sanitize_logs
 
 LINE_A = ("Nov-18 08:24:46.204 [JavaFX Application Thread] INFO  b.c.s.t.TraderChatManager: mail me at "
           "Alice.Mueller@Example.org or call +49 151 23456789 \n")

@@ -141,6 +141,25 @@ def locate(
     return LocateResult(found=tuple(found), searched=tuple(searched))
 
 
+_OWN_MARKERS = ("bisq.properties", "bisq.conf") + BISQ1_NETWORK_DIRS
+
+
+def containing_data_dir(path: Path) -> Path | None:
+    """The Bisq data directory that `path` would be written into, if any (only names are looked at)."""
+    try:
+        resolved = Path(path).resolve()
+    except OSError:
+        resolved = Path(os.path.abspath(path))
+    for folder in resolved.parents:
+        try:
+            if any((folder / m).exists() for m in _OWN_MARKERS) or (
+                    (folder / "db").is_dir() and ((folder / "tor").is_dir() or (folder / "i2p").is_dir())):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
 def not_found_message(searched: Iterable[Path]) -> str:
     where = ", ".join(str(p) for p in searched)
     return (

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from redactor.bisq import ids
+from redactor.bisq.logfiles import is_log_name
 from redactor.errors import BadInput
 
 ROLES = ("buyer", "seller")
@@ -68,5 +69,8 @@ class Case:
         if self.data_dir is not None and not Path(self.data_dir).is_dir():
             raise BadInput(f"Bisq data directory not found: {self.data_dir}")
         for p in self.log_files or ():
+            # The allow-list of log names is the privacy boundary: a wallet or key file is never a "log".
+            if not (is_log_name(Path(p).name) or (Path(p).name == "debug.log" and Path(p).parent.name == "tor")):
+                raise BadInput(f"{Path(p).name} is not a Bisq log file (bisq.log, bisq_<n>.log or tor/debug.log).")
             if not Path(p).is_file():
                 raise BadInput(f"Log file not found: {p}")

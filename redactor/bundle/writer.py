@@ -85,11 +85,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _bisq_dir_above(path: Path) -> bool:
     """True when `path` would land in any Bisq data directory, not only the one given (names only)."""
-    try:
-        from redactor.text.sanitizer import inside_bisq_data_dir
-    except ImportError:
-        return False
-    return inside_bisq_data_dir(path) is not None
+    from redactor.bisq.datadir import containing_data_dir
+
+    return containing_data_dir(path) is not None
 
 
 def _log_sources(case: Case) -> list[tuple[Path, str]]:

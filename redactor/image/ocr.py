@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import subprocess
 from dataclasses import dataclass
 from typing import Protocol
@@ -152,9 +151,9 @@ class TesseractOcr:
         self.lang = lang
         self.preprocess_image = preprocess_image
         self.psm = psm
-        # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR the strips on every core.
-        # Batch workers pass jobs=1: the pool already keeps the cores busy.
-        self.jobs = jobs or min(2, os.cpu_count() or 1)  # None or 0: every core (up to two strips)
+        # Default: one Tesseract process per image. Cutting an image into strips OCR'd in parallel gained nothing
+        # on a busy 2-core machine and changed the layout Tesseract sees; batches get parallelism from the pool.
+        self.jobs = jobs or 1
 
     def words(self, image: Image.Image) -> list[Word]:
         if self.preprocess_image:

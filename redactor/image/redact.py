@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
-from redactor.fsutil import write_bytes_atomic
+from redactor.fsutil import check_output_path, write_bytes_atomic
 from redactor.image import preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
 from redactor.image.fieldlabels import label_vocabulary, normalise
@@ -493,6 +493,8 @@ def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
     for target in (dst, boxes_json):
         if target is not None and _same_file(src, Path(target)):
             raise BadInput(f"Refusing to overwrite the original screenshot {src.name}; choose another output name.")
+        if target is not None:
+            check_output_path(Path(target))
     image = load_image(src)
     rendered, redaction = redact(image, ocr=ocr)
     write_clean_png(rendered, dst)

@@ -27,6 +27,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
+from redactor.bisq.datadir import containing_data_dir
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
 from redactor.text.detectors import Hit, Scanner, entry_boundary, user_names_in
 from redactor.text.placeholders import PlaceholderTable, write_map
@@ -295,7 +296,7 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
     if not out_dir.is_dir():
         raise OutputError(f"The output folder {out_dir} does not exist.")
     dsts = [out_dir / n for n in names]
-    data_dir = inside_bisq_data_dir(out_dir / "x")
+    data_dir = containing_data_dir(out_dir / "x")
     if data_dir is not None:
         raise UnsafeOutput(f"Refusing to write into the Bisq data directory {data_dir}; choose a folder outside it.")
     resolved_inputs = {_resolve(p) for p in inputs}
@@ -476,26 +477,3 @@ def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderT
     return sanitize_bytes(data, user_names, table, counts).decode("utf-8", "surrogatepass")
 
 
-_BISQ_MARKERS = ("btc_mainnet", "btc_testnet", "btc_regtest", "bisq.properties", "bisq.conf")
-
-
-def inside_bisq_data_dir(path: Path) -> Path | None:
-    """The Bisq data directory that `path` would be written into, if any (only names are checked)."""
-    for folder in _resolve(Path(path)).parents:
-        try:
-            if any((folder / m).exists() for m in _BISQ_MARKERS) or (
-                    (folder / "db").is_dir() and ((folder / "tor").is_dir() or (folder / "i2p").is_dir())):
-                return folder
-        except OSError:
-            continue
-    return None
-
-
-def check_output_path(output: Path, inputs: Sequence[Path]) -> None:
-    """Refuse an output that would replace an input or land inside a Bisq data directory."""
-    out = _resolve(Path(output))
-    if any(out == _resolve(Path(i)) for i in inputs):
-        raise UnsafeOutput(f"Refusing to overwrite the input {output}; choose another output file.")
-    data_dir = inside_bisq_data_dir(out)
-    if data_dir is not None:
-        raise UnsafeOutput(f"Refusing to write into the Bisq data directory {data_dir}; choose a folder outside it.")
