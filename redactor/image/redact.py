@@ -8,6 +8,7 @@ read, the boxes are widened and the image redone; if it still can, nothing is wr
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import struct
@@ -77,24 +78,33 @@ def load_image(path: Path) -> Image.Image:
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"{path.name}: no such file.")
+    return _open_checked(path, path.name)
+
+
+def load_image_bytes(data: bytes, name: str) -> Image.Image:
+    """`load_image` for a picture held in memory (e.g. a member of a bundle), with the same limits."""
+    return _open_checked(io.BytesIO(data), name)
+
+
+def _open_checked(source: Path | io.BytesIO, name: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=FORMATS) as im:
+            with Image.open(source, formats=FORMATS) as im:
                 w, h = im.size
                 if w * h > MAX_PIXELS:
-                    raise BadInput(f"{path.name}: {w}×{h} pixels is larger than the {MAX_PIXELS // 1_000_000} "
+                    raise BadInput(f"{name}: {w}×{h} pixels is larger than the {MAX_PIXELS // 1_000_000} "
                                    "megapixel limit for a screenshot; crop it to the Bisq window and try again.")
                 im.load()
                 return _to_rgb(ImageOps.exif_transpose(im))
     except BadInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BadInput(f"{path.name}: the image claims to be enormous (a decompression bomb?); refused.") from exc
+        raise BadInput(f"{name}: the image claims to be enormous (a decompression bomb?); refused.") from exc
     except UnidentifiedImageError as exc:
-        raise BadInput(f"{path.name}: not a PNG, JPEG, WebP or BMP image.") from exc
+        raise BadInput(f"{name}: not a PNG, JPEG, WebP or BMP image.") from exc
     except (OSError, ValueError, SyntaxError, struct.error, zlib.error, MemoryError) as exc:
-        raise BadInput(f"{path.name}: the image file is damaged or cut off ({type(exc).__name__}).") from exc
+        raise BadInput(f"{name}: the image file is damaged or cut off ({type(exc).__name__}).") from exc
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:

@@ -6,7 +6,6 @@ The bundle is never extracted: members are read into memory one at a time, only 
 from __future__ import annotations
 
 import html
-import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from redactor.errors import BadInput
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, heading
 from redactor.gui.pages.logs_page import PlaceholderHighlighter, placeholder_pattern
@@ -35,6 +35,7 @@ from redactor.gui.widgets.image_editor import ImageEditor
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 TEXT_PREVIEW_BYTES = 2_000_000
+MAX_IMAGE_BYTES = 100_000_000
 ROLE_NAMES = {"buyer": "BTC buyer", "seller": "BTC seller"}
 
 
@@ -61,18 +62,20 @@ def checklist_lines(checklist: Any, prefix: str = "") -> list[str]:
 
 def read_member(zip_path: Path, name: str) -> tuple[str, Any]:
     """("image", QImage) or ("text", str) for one member of the bundle."""
+    is_image = name.lower().endswith(IMAGE_SUFFIXES)
     with zipfile.ZipFile(zip_path) as zf:
         info = zf.getinfo(name)
         with zf.open(info) as fh:
-            data = fh.read() if name.lower().endswith(IMAGE_SUFFIXES) else fh.read(TEXT_PREVIEW_BYTES + 1)
-    if name.lower().endswith(IMAGE_SUFFIXES):
-        from PIL import Image
-
+            # Read at most the cap + 1 byte whatever the header claims: a hostile bundle cannot fill memory.
+            data = fh.read((MAX_IMAGE_BYTES if is_image else TEXT_PREVIEW_BYTES) + 1)
+    if is_image:
         from redactor.gui.imaging import to_qimage
+        from redactor.image.redact import load_image_bytes
 
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            return "image", (to_qimage(im), im.size)
+        if len(data) > MAX_IMAGE_BYTES:
+            raise BadInput(f"{name} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB; not shown.")
+        im = load_image_bytes(data, name)  # same pixel and decompression-bomb limits as the redactor
+        return "image", (to_qimage(im), im.size)
     text = data[:TEXT_PREVIEW_BYTES].decode("utf-8", errors="replace")
     if len(data) > TEXT_PREVIEW_BYTES:
         text += "\n… (preview cut at 2 MB)"
