@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import subprocess
 from dataclasses import dataclass
 from typing import Protocol
