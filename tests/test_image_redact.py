@@ -154,7 +154,8 @@ def test_verify_flags_a_detected_box_the_user_removed() -> None:
 
 # The benchmark's popup-over-form JPEGs: a BIC and an e-mail on the dimmed form behind the popup were missed once
 # (with one OCR process per image instead of two strips), and the fixed sample above did not notice.
-POPUP_OVER_FORM_JPEGS = [s for s in bisqwindows.benchmark_set() if s["kind"] == "popup-over-form" and s["fmt"] == "jpeg"]
+POPUP_OVER_FORM_JPEGS = [s for s in bisqwindows.benchmark_set()
+                         if s["kind"] == "popup-over-form" and s["fmt"] == "jpeg"]
 
 
 @pytest.mark.parametrize("spec", POPUP_OVER_FORM_JPEGS, ids=lambda s: f"{s['lang']}-{s['scale']}x-{s['seed']}")
