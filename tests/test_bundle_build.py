@@ -265,3 +265,22 @@ def test_bisq_version_and_os_from_bisq1_and_bisq2_logs(tmp_path: Path) -> None:
     assert bisq_facts([b2]) == {"version": "2.1.7"}
     assert bisq_facts([tmp_path / "missing.log", DEMO / "Bisq" / "bisq_2.log"]) == {
         "version": "1.10.4", "os": "Linux 6.1.0-27-amd64 (amd64)"}
+
+
+def test_description_and_logs_share_placeholders(demo_data_dir: Path, tmp_path: Path) -> None:
+    import json
+    import re
+
+    logged = "alice.mueller@example.org"  # in the demo's bisq_1.log, after another address in bisq.log
+    new = "only.here@example.net"
+    case = demo_case(demo_data_dir, description=f"Seller {logged.upper()} asked me to write to {new}.")
+    result = build_bundle(case, tmp_path / "case.zip")
+    files = contents(result.path)
+    desc = next(v for k, v in files.items() if k.endswith("description.txt")).decode()
+    log1 = next(v for k, v in files.items() if k.endswith("buyer/bisq_1.log")).decode()
+    assert logged not in desc.lower() and new not in desc and logged not in log1
+    in_desc = re.findall(r"<email-\d+>", desc)
+    assert len(in_desc) == 2 and in_desc[0] in log1 and in_desc[1] not in log1
+    assert result.map_path is not None
+    mapping = json.loads(result.map_path.read_text())["placeholders"]
+    assert logged in mapping[in_desc[0]] and new in mapping[in_desc[1]]

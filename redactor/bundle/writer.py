@@ -36,6 +36,7 @@ from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.case import ROLE_TITLES, Case
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_file_atomic, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
+from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +247,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         log.warning("cannot read %s: %s", src, exc)
                         report["skipped"].append({"file": name, "reason": exc.strerror or type(exc).__name__})
                 map_tmp = work / "placeholders.json"
+                table = PlaceholderTable()  # one numbering for the logs and the description
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
                 facts_job = pool.submit(bisq_facts, raw)
                 trades_job = pool.submit(find_trades, raw)
@@ -261,7 +263,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     (work / "logs").mkdir()
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
-                                            user_names=tuple(case.extra_user_names), map_path=map_tmp,
+                                            user_names=tuple(case.extra_user_names), table=table,
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -296,7 +298,10 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             report["contract"] = dict(counts)
             entries[prefix + "contract.json"] = work / "contract.json"
 
-        entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names)
+        entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
+                                                           table)
+        if len(table):
+            write_map(map_tmp, table)  # after the description, so its values are in the map too
         entries[prefix + "txids.txt"] = _txids_text(trade_id, case.given_txids(), log_txids)
         report["txids"] = {"given": len(case.given_txids()), "from_logs": len(log_txids)}
         entries[prefix + REPORT] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
@@ -349,7 +354,8 @@ def _learned_user_names(raw_logs: Sequence[Path]) -> set[str]:
     return names
 
 
-def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str]) -> bytes:
+def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
+                 table: PlaceholderTable) -> bytes:
     try:
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
@@ -363,7 +369,7 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
     if seen is not None:
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
-    text = sanitize_text(case.description.strip(), user_names=tuple(user_names))
+    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table)
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 

@@ -276,7 +276,8 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
                   user_names: Sequence[str] = (), workers: int | None = None,
                   map_path: Path | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> SanitizeReport:
+                  cancel: Callable[[], bool] | None = None,
+                  table: PlaceholderTable | None = None) -> SanitizeReport:
     """Sanitize `inputs` into `out_dir/<out_names[i] or inputs[i].name>`.
 
     `user_names`: OS user names to remove besides those learnt from home paths in the logs. `workers`: processes
@@ -284,7 +285,8 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
     to write the private value -> placeholder map (only there; never into a bundle). `progress(done, total)`
     counts steps, two per file (scan, write). An unreadable input is reported in its FileReport and skipped;
     a failure to write (out_dir missing or read-only, disk full) raises OutputError, and cancelling raises
-    SanitizeCancelled - both leave no output file behind.
+    SanitizeCancelled - both leave no output file behind. `table`: share placeholders with later
+    `sanitize_text` calls (the bundle's description), so `<email-1>` means one value everywhere.
     """
     inputs = [Path(p) for p in inputs]
     names = list(out_names) if out_names is not None else [p.name for p in inputs]
@@ -321,7 +323,7 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
 
     # Two workers by default: enough to overlap I/O and detection, and parent + workers stay under ~150 MB.
     n_workers = min(workers or min(os.cpu_count() or 1, DEFAULT_WORKERS), len(inputs))
-    table = PlaceholderTable()
+    table = table if table is not None else PlaceholderTable()
     written: list[Path] = []
     try:
         if n_workers <= 1:
