@@ -144,8 +144,11 @@ def _leaking_ocr() -> FakeOcr:
 
 
 def test_fail_closed_when_verification_still_reads_personal_data(tmp_path: Path) -> None:
-    with pytest.raises(UnsafeOutput, match="still be read"):
+    with pytest.raises(UnsafeOutput, match="still be read") as exc:
         redact(Image.new("RGB", (300, 40), "white"), ocr=_leaking_ocr())
+    # The refusal carries the widened boxes, so the GUI lets the user finish without a second OCR run.
+    unverified = exc.value.redaction  # type: ignore[attr-defined]
+    assert unverified.boxes and not unverified.verified and unverified.problems
     src = tmp_path / "in.png"
     Image.new("RGB", (300, 40), "white").save(src)
     with pytest.raises(UnsafeOutput):

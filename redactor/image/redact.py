@@ -425,6 +425,15 @@ def _widen(boxes: list[Box], leaks: list[Word], width: int, height: int) -> list
     return _merge(out)
 
 
+class UnsafeRedaction(UnsafeOutput):
+    """Verification still read personal data. Carries the (widened, unverified) boxes, so a caller that lets a
+    person finish the job by hand starts from them instead of running OCR again."""
+
+    def __init__(self, message: str, redaction: Redaction) -> None:
+        super().__init__(message)
+        self.redaction = redaction
+
+
 def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.Image, Redaction]:
     """Detect, fill, verify; widen and redo while verification still reads personal data; raise UnsafeOutput
     when it still does after that (nothing may be written then)."""
@@ -443,8 +452,9 @@ def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.I
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
                        secrets=red.secrets)
     if problems:
-        raise UnsafeOutput("Personal data could still be read after redacting this screenshot ("
-                           + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.")
+        raise UnsafeRedaction("Personal data could still be read after redacting this screenshot ("
+                              + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.",
+                              result)
     return rendered, result
 
 

@@ -15,9 +15,8 @@ def redact_job(path: Path) -> Any:
     made here too: converting a 5K image on the GUI thread would freeze the window."""
 
     def work(ctl: workers.Control) -> Any:
-        from redactor.errors import UnsafeOutput
         from redactor.gui.imaging import to_qimage
-        from redactor.image.redact import detect, load_image, redact
+        from redactor.image.redact import UnsafeRedaction, load_image, redact
 
         ctl.progress(f"Opening {path.name}…")
         image = load_image(path)
@@ -27,9 +26,8 @@ def redact_job(path: Path) -> Any:
         ctl.progress(f"Reading the text in {path.name}…")
         try:
             _rendered, redaction = redact(image)
-        except UnsafeOutput as exc:
-            ctl.check()
-            redaction = detect(image)
+        except UnsafeRedaction as exc:  # show the widened boxes; the user finishes by hand
+            redaction = exc.redaction
             redaction.problems = [str(exc)]
         return redaction, preview
 
