@@ -1,9 +1,10 @@
-"""No network, ever: the CLI commands of the log/contract/locate areas work with every socket API blocked,
-in this process (monkeypatched) and in a fresh interpreter (audit hook + patched socket module)."""
+"""No network, ever: the CLI commands work with every socket API blocked, in this process (monkeypatched), in a
+fresh interpreter (audit hook + patched socket module), and in every worker process (sitecustomize audit hook)."""
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -74,3 +75,41 @@ def test_cli_in_subprocess_with_sockets_blocked(demo_data_dir: Path, tmp_path: P
                               cwd=tmp_path)
         assert proc.returncode == 0, (argv, proc.stderr)
     assert (tmp_path / "contract.clean.json").exists() and (tmp_path / "bisq_1.clean.log.map.json").exists()
+
+
+SITE_GUARD = """
+import sys
+_NET = {"socket.connect", "socket.bind", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
+        "socket.sendto", "socket.sendmsg", "urllib.Request"}
+def _hook(event, args):
+    if event in _NET:
+        import os
+        os.write(2, ("network access attempted: " + event + "\\n").encode())
+        os._exit(97)
+sys.addaudithook(_hook)
+"""
+
+
+def test_bundle_and_redact_image_with_network_blocked_in_every_process(demo_data_dir: Path, tmp_path: Path) -> None:
+    """sitecustomize runs in the CLI process and in every worker it spawns (sanitizer pool, OCR pool), so a
+    network call anywhere ends the run with code 97."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITE_GUARD)
+    env = {**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{REPO}"}
+    shot = DEMO / "screenshots" / "error-popup.png"
+    facts = json.loads((DEMO / "demo-facts.json").read_text())
+    runs = [
+        ["redact-image", str(shot), "-o", str(tmp_path / "shot.png")],
+        ["bundle", "--data-dir", str(demo_data_dir), "--trade-id", facts["trade_id"], "--role", "buyer",
+         "--description-file", str(DEMO / "description.txt"), "--screenshot", f"{shot}:error-popup",
+         "--contract", str(DEMO / "contract.json"), "-o", str(tmp_path / "case.zip")],
+    ]
+    canary = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
+                            env=env, capture_output=True, timeout=60)
+    assert canary.returncode == 97, "the guard did not load: this test would not catch anything"
+    for argv in runs:
+        proc = subprocess.run([sys.executable, "-m", "redactor", *argv], env=env, capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path)
+        assert proc.returncode == 0, (argv, proc.stderr)
+    assert (tmp_path / "shot.png").is_file() and (tmp_path / "case.zip").is_file()
