@@ -13,8 +13,9 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from redactor.bundle.zipio import iso, parse_iso, write_file_atomic
+from redactor.bundle.zipio import iso, parse_iso
 from redactor.errors import BadInput, OutputError
+from redactor.fsutil import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def close_case(case_path: Path, *, now: datetime | None = None) -> Path:
         return marker
     moment = now or datetime.now(UTC)
     data = json.dumps({"case": case_path.name, "closed": iso(moment)}, indent=2) + "\n"
-    write_file_atomic(marker, data.encode())
+    write_bytes_atomic(marker, data.encode())
     return marker
 
 

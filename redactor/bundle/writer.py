@@ -34,8 +34,9 @@ from redactor.bisq.trades import find_trades
 from redactor.bundle import checklist as checklist_mod
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.case import ROLE_TITLES, Case
-from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_file_atomic, write_zip
+from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
+from redactor.fsutil import write_bytes_atomic
 from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
@@ -324,7 +325,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         map_path = None
         if map_tmp.is_file():
             map_path = placeholders_path(out_zip)
-            write_file_atomic(map_path, map_tmp.read_bytes())
+            write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)
     return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks), report=report,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from redactor.errors import BadInput, RedactorError
-from redactor.fsutil import output_error, write_bytes_atomic
+from redactor.fsutil import output_error
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +128,6 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
 
 def _open_tmp(fd: int) -> BinaryIO:
     return os.fdopen(fd, "w+b")
-
-
-def write_file_atomic(out: Path, data: bytes) -> None:
-    """Small side files (the local placeholder map, case markers): same temp-then-rename rule as the zip."""
-    write_bytes_atomic(out, data)
-
 
 
 # --- strict reading --------------------------------------------------------------------------------------
