@@ -252,7 +252,6 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
                 facts_job = pool.submit(bisq_facts, raw)
                 trades_job = pool.submit(find_trades, raw)
-                names_job = pool.submit(_learned_user_names, raw)
                 step("sanitizing logs", 0.12)
                 if raw:
                     try:
@@ -278,7 +277,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         if clean.is_file() and not any(s["file"] == name for s in report["skipped"]):
                             entries[f"{prefix}{role}/{name}"] = clean
                 facts = facts_job.result()
-                user_names = sorted(set(case.extra_user_names) | names_job.result())
+                # The sanitizer learnt the OS user names from the logs' home paths; the description loses them too.
+                user_names = sorted(set(case.extra_user_names) | (rep.user_names if raw else set()))
                 seen = [t for t in trades_job.result() if t.trade_id == trade_id]
                 log_txids = seen[0].txids if seen else {}
                 step("redacting screenshots", 0.7)
@@ -341,18 +341,6 @@ def _read_chunks(path: Path) -> Any:
 def _report_json(rep: Any) -> Any:
     data = rep.to_json() if hasattr(rep, "to_json") else rep
     return json.loads(data) if isinstance(data, str | bytes) else data
-
-
-def _learned_user_names(raw_logs: Sequence[Path]) -> set[str]:
-    """OS user names the logs reveal (home paths), so the description loses them too, like the logs."""
-    try:
-        from redactor.text.sanitizer import learn_user_names
-    except ImportError:
-        return set()
-    names: set[str] = set()
-    for p in raw_logs:
-        names |= learn_user_names(p)
-    return names
 
 
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],

@@ -56,6 +56,9 @@ class FileReport:
 @dataclass
 class SanitizeReport:
     files: list[FileReport] = field(default_factory=list)
+    # OS user names removed (given + learnt from home paths): in memory only, for sanitizing other text of the
+    # same case (the bundle's description). Personal data: never in to_json().
+    user_names: set[str] = field(default_factory=set, repr=False)
 
     def totals(self) -> dict[str, int]:
         total: Counter[str] = Counter()
@@ -370,7 +373,7 @@ def _run_serial(inputs: list[Path], dsts: list[Path], names: list[str], user_nam
             ph = cache[(kind, canon)] = table.get(kind, canon).encode()
         return ph
 
-    report = SanitizeReport()
+    report = SanitizeReport(user_names=learnt)
     for src, dst, name in zip(inputs, dsts, names, strict=True):
         check_cancel()
         part, _spill = _part_paths(dst)
@@ -440,7 +443,7 @@ def _run_parallel(inputs: list[Path], dsts: list[Path], names: list[str], user_n
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    report = SanitizeReport()
+    report = SanitizeReport(user_names=learnt)
     for res, name, src in zip(scanned, names, inputs, strict=True):
         if res.error is not None:
             report.files.append(FileReport(name, 0, {}, error=f"cannot read {src.name}: {res.error}"))
