@@ -19,8 +19,6 @@ from redactor.bundle.zipio import Cancelled
 from redactor.cli import main
 from redactor.errors import BadInput, UnsafeOutput
 
-pytest.importorskip("redactor.text.sanitizer", reason="the log sanitizer (issue 2) is not in this tree yet")
-
 DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
 FACTS = json.loads((DEMO / "demo-facts.json").read_text(encoding="utf-8"))
 TID = FACTS["trade_id"]
@@ -192,8 +190,9 @@ def test_demo_command_builds_a_verified_bundle(tmp_path: Path) -> None:
 # --- screenshots (the image redactor, issue 3) ---------------------------------------------------------------
 
 def test_screenshot_with_reviewed_boxes_is_rendered_without_ocr(demo_data_dir: Path, tmp_path: Path) -> None:
-    redact = pytest.importorskip("redactor.image.redact", reason="the screenshot redactor (issue 3) is not here yet")
     from PIL import Image
+
+    from redactor.image import redact
 
     shot = tmp_path / "popup.png"
     Image.new("RGB", (200, 100), "white").save(shot)
@@ -216,7 +215,6 @@ def test_screenshot_with_reviewed_boxes_is_rendered_without_ocr(demo_data_dir: P
 
 
 def test_bad_screenshot_names_the_file_and_writes_nothing(demo_data_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("redactor.image.redact", reason="the screenshot redactor (issue 3) is not here yet")
     from redactor.errors import RedactorError
 
     bad = tmp_path / "broken-shot.png"
@@ -229,7 +227,6 @@ def test_bad_screenshot_names_the_file_and_writes_nothing(demo_data_dir: Path, t
 
 @pytest.mark.ocr
 def test_screenshot_auto_redacted_with_real_ocr(demo_data_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("redactor.image.redact", reason="the screenshot redactor (issue 3) is not here yet")
     shot = DEMO / "screenshots" / "trade-details.png"
     if not shot.is_file():
         pytest.skip("resources/demo/screenshots/trade-details.png is not here yet")
