@@ -27,14 +27,10 @@ def demo_screenshots(demo: Path) -> list[Screenshot]:
 
 def run_demo(out_dir: Path, *, screenshots: bool = True) -> BundleResult:
     """Build `<out_dir>/<tradeId>.zip` from a temporary copy of the demo Bisq data dir (the repo copy is never
-    written to). Screenshots are used when the image redactor and the demo screenshots are present."""
+    written to). The demo screenshots are redacted too; a broken image stack fails the demo loudly."""
     demo = get_resource_path("demo")
     facts = json.loads((demo / "demo-facts.json").read_text(encoding="utf-8"))
     shots = demo_screenshots(demo) if screenshots else []
-    try:
-        import redactor.image.redact  # noqa: F401
-    except ImportError:
-        shots = []
     with tempfile.TemporaryDirectory(prefix="bisq-redactor-demo-") as tmp:
         data_dir = Path(tmp) / "Bisq"
         shutil.copytree(demo / "Bisq", data_dir)  # copy2 keeps mtimes: the demo bundle is reproducible
