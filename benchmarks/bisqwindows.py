@@ -17,6 +17,7 @@ Ground truth per window (`Shot`):
 from __future__ import annotations
 
 import io
+import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -500,10 +501,13 @@ def _busy_background(im: Image.Image, rng: random.Random) -> None:
 
 
 def render(kind: str, *, lang: str = "en", theme: str = "light", scale: float = 1.0, busy: bool = False,
-           seed: int = 0, fmt: str = "png") -> Shot:
-    """One synthetic screenshot with ground truth. `fmt` "jpeg" returns the image after a JPEG round trip."""
+           seed: int = 0, fmt: str = "png", trade_id: str | None = None) -> Shot:
+    """One synthetic screenshot with ground truth. `fmt` "jpeg" returns the image after a JPEG round trip;
+    `trade_id` fixes the trade shown (the demo screenshots show the demo logs' trade)."""
     rng = random.Random(f"{kind}-{lang}-{theme}-{scale}-{busy}-{seed}")
     dt = Data(rng)
+    if trade_id is not None:
+        dt.trade_id, dt.short_id = trade_id, trade_id.split("-", 1)[0]
     w, h = SIZES[kind]
     margin = 80 if busy else 20
     c = Canvas(round((w + 2 * margin) * scale), round((h + 2 * margin) * scale), DARK if theme == "dark" else LIGHT, scale)
@@ -546,10 +550,13 @@ def fixed_sample() -> list[dict[str, Any]]:
     ]
 
 
+DEMO_TRADE_ID = json.loads((REPO / "resources" / "demo" / "demo-facts.json").read_text())["trade_id"]
 DEMO = {"trade-details": {"kind": "trade-details", "lang": "en", "theme": "light", "scale": 1.0, "seed": 11},
         "dispute-details": {"kind": "dispute-details", "lang": "en", "theme": "dark", "scale": 1.0, "seed": 12},
         "error-popup": {"kind": "error-popup", "lang": "en", "theme": "light", "scale": 1.0, "seed": 13},
         "chat": {"kind": "chat", "lang": "en", "theme": "light", "scale": 1.0, "seed": 14}}
+for _spec in DEMO.values():
+    _spec["trade_id"] = DEMO_TRADE_ID  # the demo screenshots show the demo logs' trade
 
 
 def write_demo(dest: Path) -> list[Path]:
