@@ -6,8 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from redactor.errors import OutputError, UnsafeOutput
 
@@ -37,8 +39,15 @@ def output_error(out: Path, exc: OSError) -> OutputError:
     return OutputError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.")
 
 
-def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Write `data` to `out` all at once or not at all. `mode` (e.g. 0o600 for private files) is applied before
+def _open_fd(fd: int) -> BinaryIO:
+    """The temp file's handle (a seam: tests replace it to simulate a full disk)."""
+    return os.fdopen(fd, "w+b")
+
+
+@contextmanager
+def atomic_output(out: Path, *, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A writable, seekable temp file in `out`'s folder that becomes `out` (fsync, rename) only if the block ends
+    normally; on any error or interrupt it is removed. `mode` (e.g. 0o600 for private files) is applied before
     the file gets its final name, so it is never readable by others even for a moment."""
     out = Path(out)
     try:
@@ -48,10 +57,10 @@ def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> No
         raise output_error(out, exc) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with _open_fd(fd) as fh:
             if mode is not None:
                 os.chmod(tmp, mode)
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)
@@ -61,3 +70,9 @@ def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> No
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `out` all at once or not at all."""
+    with atomic_output(out, mode=mode) as fh:
+        fh.write(data)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from redactor import fsutil
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle import zipio
 from redactor.bundle.checklist import checklist_for
@@ -132,7 +133,7 @@ class FullDisk(io.BufferedRandom):
 
 
 def test_disk_full_gives_clear_error_and_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zipio, "_open_tmp", lambda fd: FullDisk(io.FileIO(fd, "r+b")))
+    monkeypatch.setattr(fsutil, "_open_fd", lambda fd: FullDisk(io.FileIO(fd, "r+b")))
     with pytest.raises(OutputError, match="disk is full"):
         small_bundle(tmp_path / "out.zip", FILES)
     assert list(tmp_path.iterdir()) == []

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import stat
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from redactor.errors import BadInput, RedactorError
-from redactor.fsutil import output_error
+from redactor.fsutil import atomic_output
 
 log = logging.getLogger(__name__)
 
@@ -90,44 +88,27 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
     if len(set(names)) != len(names):
         raise ValueError("duplicate entry names")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     date_time = zip_date_time(moment)
     total = sum(_size(s) or 0 for _, s in entries) or 1
     done = 0
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with _open_tmp(fd) as raw:
-            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-                for name, source in sorted(entries, key=lambda e: e[0]):
-                    zi = zipfile.ZipInfo(name, date_time)
-                    zi.compress_type = zipfile.ZIP_DEFLATED
-                    zi.create_system = 3
-                    zi.external_attr = FILE_MODE << 16
-                    size = _size(source)
-                    if size is not None:
-                        zi.file_size = size
-                    with zf.open(zi, "w", force_zip64=False) as dst:
-                        for chunk in _chunks(source):
-                            if cancel is not None and cancel():
-                                raise Cancelled("Stopped; no bundle was written.")
-                            dst.write(chunk)
-                            done += len(chunk)
-                            if progress is not None:
-                                progress(min(1.0, done / total))
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise output_error(out, exc) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _open_tmp(fd: int) -> BinaryIO:
-    return os.fdopen(fd, "w+b")
+    with atomic_output(out) as raw:
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            for name, source in sorted(entries, key=lambda e: e[0]):
+                zi = zipfile.ZipInfo(name, date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.create_system = 3
+                zi.external_attr = FILE_MODE << 16
+                size = _size(source)
+                if size is not None:
+                    zi.file_size = size
+                with zf.open(zi, "w", force_zip64=False) as dst:
+                    for chunk in _chunks(source):
+                        if cancel is not None and cancel():
+                            raise Cancelled("Stopped; no bundle was written.")
+                        dst.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(min(1.0, done / total))
 
 
 # --- strict reading --------------------------------------------------------------------------------------

@@ -30,14 +30,13 @@ OCR_TIMEOUT_S = 120
 SPLIT_MIN_PIXELS = 600_000
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
+class RectEdges:
+    """Right and bottom edges for any dataclass with x, y, w, h (words, boxes)."""
+
     x: int
     y: int
     w: int
     h: int
-    conf: float
 
     @property
     def x1(self) -> int:
@@ -46,6 +45,16 @@ class Word:
     @property
     def y1(self) -> int:
         return self.y + self.h
+
+
+@dataclass(frozen=True)
+class Word(RectEdges):
+    text: str
+    x: int
+    y: int
+    w: int
+    h: int
+    conf: float
 
 
 class OcrEngine(Protocol):

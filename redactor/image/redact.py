@@ -29,7 +29,7 @@ from redactor.image import preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
 from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
-from redactor.image.ocr import OcrEngine, TesseractOcr, Word
+from redactor.image.ocr import OcrEngine, RectEdges, TesseractOcr, Word
 
 log = logging.getLogger(__name__)
 
@@ -44,20 +44,12 @@ VERIFY_ROUNDS = 2  # widen-and-redo attempts after the first verification
 
 
 @dataclass(frozen=True)
-class Box:
+class Box(RectEdges):
     x: int
     y: int
     w: int
     h: int
     reason: str  # a category ("payment-details", "email", …), never the redacted text
-
-    @property
-    def x1(self) -> int:
-        return self.x + self.w
-
-    @property
-    def y1(self) -> int:
-        return self.y + self.h
 
 
 @dataclass
