@@ -43,6 +43,7 @@ for lang in ${LANGS//,/ }; do
 done
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 command -v strip >/dev/null || missing+=(binutils)  # strips libpython's debug info
+command -v gcc >/dev/null || missing+=(gcc)  # compiles the libarchive/libcurl stand-ins (collect_tesseract.py)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
@@ -61,6 +62,8 @@ rm -rf "$APP" "$STAMP"
 BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
   --distpath "$DIST" --workpath build/pyinstaller packaging/bisq-redactor.spec
 cp packaging/linux/bisq-redactor.desktop "$APP/"
+# PyInstaller links every collected library into _internal/; the spec dropped some targets (libQt6Network...).
+find "$APP" -xtype l -delete
 # pyenv/python.org builds ship libpython with debug info (23 MB -> 5 MB). Only it: see the spec on `strip`.
 strip --strip-debug "$APP"/_internal/libpython3*.so*
 # Tesseract's libraries that are byte-identical to ones PyInstaller put in _internal/ (libstdc++, OpenSSL, zlib,

@@ -3,7 +3,8 @@
 
 Layout written to OUT (it becomes `resources/tesseract/` inside the app):
     tesseract                 the binary, unchanged
-    lib*.so.*                 every shared library it needs that is not part of glibc (found with ldd)
+    lib*.so.*                 every shared library it needs that is not part of glibc (found with ldd), except
+                              libarchive and libcurl: small stand-ins compiled from stubs/ take their place
     tessdata/                 <lang>.traineddata for the requested languages (SHA-256 checked against
                               packaging/tessdata.sha256) + configs/ (pytesseract's image_to_data needs `tsv`)
     licenses/<package>        the Debian copyright file of every package a file came from
@@ -12,6 +13,13 @@ Layout written to OUT (it becomes `resources/tesseract/` inside the app):
 The app runs the binary with LD_LIBRARY_PATH set to this folder (TesseractBinary.env), so the copied
 libraries are used instead of whatever the user's system has. Only glibc itself is left to the system:
 its libraries must match the system's dynamic loader, and every Linux desktop has one.
+
+Debian's libtesseract links libarchive (traineddata inside zip/tar archives) and libcurl (images given as
+http(s) URLs). The app uses neither: plain .traineddata files, images on stdin, no network. Their dependency
+chains (libxml2 + ICU, GnuTLS, Kerberos, LDAP, SSH...: 30 libraries, 45 MB) would be most of the folder, so
+stubs/libarchive.c and stubs/libcurl.c are compiled into stand-ins that export what Tesseract imports and
+fail every call; Tesseract then reads the traineddata file directly (TessdataManager::Init falls back when
+archive_read_new() returns NULL) and refuses URLs. --real-archive-curl copies the real libraries instead.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -27,6 +36,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PIN_FILE = HERE.parent / "tessdata.sha256"
+STUBS = HERE / "stubs"
+# soname -> (C source, linker version script or None). libcurl's symbols carry Debian's version node.
+STUB_LIBS = {"libarchive.so.13": ("libarchive.c", None), "libcurl.so.4": ("libcurl.c", "libcurl.map")}
 
 # glibc's own libraries (and the vDSO): always provided by the system and tied to its loader.
 GLIBC = re.compile(r"^(linux-vdso|linux-gate|ld-linux.*|libc|libm|libdl|libpthread|librt|libresolv|libutil|"
@@ -52,9 +64,24 @@ def pinned_hashes() -> dict[str, str]:
     return pins
 
 
-def needed_libraries(binary: Path) -> dict[str, Path]:
-    """soname -> resolved path of every non-glibc library the binary loads (ldd lists the whole closure)."""
-    out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout
+def build_stubs(out: Path) -> list[Path]:
+    """Compile the stand-in libraries into OUT (gcc, a fraction of a second each)."""
+    built = []
+    for soname, (source, version_script) in STUB_LIBS.items():
+        cmd = ["gcc", "-shared", "-fPIC", "-O2", "-s", "-Wall", "-Wextra", "-Werror", f"-Wl,-soname,{soname}",
+               "-o", str(out / soname), str(STUBS / source)]
+        if version_script:
+            cmd.insert(-1, f"-Wl,--version-script={STUBS / version_script}")
+        subprocess.run(cmd, check=True)
+        built.append(out / soname)
+    return built
+
+
+def needed_libraries(binary: Path, first: Path | None = None) -> dict[str, Path]:
+    """soname -> resolved path of every non-glibc library the binary loads (ldd lists the whole closure).
+    Libraries in `first` (the stand-ins) win over the system's, so their dependencies drop out of the list."""
+    env = {**os.environ, "LD_LIBRARY_PATH": str(first)} if first else None
+    out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True, env=env).stdout
     libs: dict[str, Path] = {}
     for line in out.splitlines():
         m = LDD_LINE.match(line)
@@ -86,7 +113,7 @@ def default_tessdata(binary: Path) -> Path:
     return Path(m.group(1))
 
 
-def collect(binary: Path, tessdata: Path, langs: list[str], out: Path) -> dict[str, object]:
+def collect(binary: Path, tessdata: Path, langs: list[str], out: Path, stubs: bool = True) -> dict[str, object]:
     if out.exists():
         shutil.rmtree(out)
     (out / "tessdata").mkdir(parents=True)
@@ -106,7 +133,12 @@ def collect(binary: Path, tessdata: Path, langs: list[str], out: Path) -> dict[s
 
     shutil.copy2(binary, out / "tesseract")
     record(binary, out / "tesseract")
-    for soname, path in sorted(needed_libraries(binary).items()):
+    for stub in build_stubs(out) if stubs else []:
+        sources[stub.name] = {"from": str((STUBS / STUB_LIBS[stub.name][0]).relative_to(HERE.parent.parent)),
+                              "sha256": sha256(stub), "stub": "compiled at build time, every call fails"}
+    for soname, path in sorted(needed_libraries(binary, out if stubs else None).items()):
+        if path.parent == out:
+            continue  # a stand-in built above
         shutil.copyfile(path, out / soname)  # follow the symlink; the app loads it by soname
         record(path, out / soname)
 
@@ -133,14 +165,23 @@ def collect(binary: Path, tessdata: Path, langs: list[str], out: Path) -> dict[s
 
 def self_check(out: Path, langs: list[str]) -> None:
     """Run the copied binary with only the copied libraries and tessdata, as the app will."""
+    # LD_BIND_NOW: every symbol Tesseract imports must resolve now, not at first call (catches a stub that
+    # lacks a function a newer Tesseract calls).
     env = {"PATH": "/nonexistent", "LD_LIBRARY_PATH": str(out), "TESSDATA_PREFIX": str(out / "tessdata"),
-           "OMP_THREAD_LIMIT": "1"}
+           "OMP_THREAD_LIMIT": "1", "LD_BIND_NOW": "1"}
     res = subprocess.run([str(out / "tesseract"), "--list-langs"], capture_output=True, text=True, env=env,
                          check=False)
     found = {line.strip() for line in res.stdout.splitlines()[1:]}
     missing = set(langs) - found
     if res.returncode != 0 or missing:
         raise SystemExit(f"bundled tesseract self-check failed (missing {sorted(missing)}): {res.stderr.strip()}")
+    # Load a traineddata file for real (the stand-in libarchive makes Tesseract read it as a plain file): OCR
+    # on a blank 64x64 PGM must exit 0; a language that fails to load exits 1.
+    blank = b"P5 64 64 255\n" + b"\xff" * 64 * 64
+    ocr = subprocess.run([str(out / "tesseract"), "stdin", "stdout", "-l", "+".join(langs)], input=blank,
+                         capture_output=True, env=env, check=False)
+    if ocr.returncode != 0:
+        raise SystemExit(f"bundled tesseract cannot load its traineddata: {ocr.stderr.decode(errors='replace')}")
     ldd = subprocess.run(["ldd", str(out / "tesseract")], capture_output=True, text=True, check=True,
                          env={**env, "PATH": "/usr/bin:/bin"}).stdout
     outside = [line.strip() for line in ldd.splitlines()
@@ -155,10 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--binary", type=Path, default=Path(shutil.which("tesseract") or "/usr/bin/tesseract"))
     p.add_argument("--tessdata", type=Path, help="source tessdata folder (default: the binary's own)")
     p.add_argument("--langs", default="eng,deu,fra,spa,ita,por,pol,ces,vie")
+    p.add_argument("--real-archive-curl", action="store_true",
+                   help="copy Debian's libarchive and libcurl with their dependencies instead of the stand-ins")
     args = p.parse_args(argv)
     langs = [lang for lang in args.langs.split(",") if lang]
     tessdata = args.tessdata or default_tessdata(args.binary)
-    manifest = collect(args.binary.resolve(), tessdata, langs, args.out)
+    manifest = collect(args.binary.resolve(), tessdata, langs, args.out, stubs=not args.real_archive_curl)
     self_check(args.out, langs)
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
     files = manifest["files"]
