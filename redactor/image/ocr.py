@@ -13,6 +13,8 @@ import io
 import logging
 import os
 import subprocess
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,6 +62,12 @@ class Word(RectEdges):
 class OcrEngine(Protocol):
     def words(self, image: Image.Image) -> list[Word]: ...
 
+    def warm(self, count: int) -> None:
+        """Have `count` OCR workers ready before the next words() call (a hint; may do nothing)."""
+
+    def close(self) -> None:
+        """Release what warm() started."""
+
 
 class FakeOcr:
     """Deterministic OCR for tests: returns the words it was given (optionally a different list per call)."""
@@ -67,6 +75,12 @@ class FakeOcr:
     def __init__(self, words: list[Word], *later: list[Word]) -> None:
         self._calls = [list(words), *[list(w) for w in later]]
         self.calls = 0
+
+    def warm(self, count: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
     def words(self, image: Image.Image) -> list[Word]:
         result = self._calls[min(self.calls, len(self._calls) - 1)]
@@ -93,43 +107,67 @@ def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Wo
     return out
 
 
+def tesseract_command(lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> list[str]:
+    return [str(find_tesseract().command), "stdin", "stdout", "-l", lang, "--psm", str(psm), *extra, "tsv"]
+
+
+def start_tesseract(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """One single-threaded Tesseract waiting for an image on stdin. It loads its model (about 60 ms) before
+    reading stdin, so a process started ahead of need is ready by the time the image is."""
+    try:
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=find_tesseract().env())
+    except (FileNotFoundError, PermissionError) as exc:
+        raise TesseractMissing(INSTALL_HINT) from exc
+
+
+def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    procs.clear()
+
+
 def run_tesseract_tsv(gray: Image.Image, *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> str:
     """One Tesseract call on an 8-bit image, TSV out. Raises TesseractMissing / RedactorError."""
     return run_tesseract_many([gray], lang=lang, psm=psm, extra=extra)[0]
 
 
-def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3,
-                       extra: tuple[str, ...] = ()) -> list[str]:
-    """Tesseract on several images at once, one single-threaded process each, TSV out (in order)."""
-    binary = find_tesseract()
-    cmd = [str(binary.command), "stdin", "stdout", "-l", lang, "--psm", str(psm), *extra, "tsv"]
-    procs: list[tuple[subprocess.Popen[bytes], bytes]] = []
+def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = (),
+                       ready: list[subprocess.Popen[bytes]] | None = None) -> list[str]:
+    """Tesseract on several images at once, one single-threaded process each, all running in parallel, TSV out
+    (in order). Processes in `ready` (started with the same command) are used first and removed from it."""
+    cmd = tesseract_command(lang, psm, extra)
+    procs: list[subprocess.Popen[bytes]] = []
+    inputs: list[bytes] = []
     try:
         for gray in images:
             buf = io.BytesIO()
             gray.save(buf, "PPM")  # PGM for mode "L": Leptonica reads it without decoding cost
-            procs.append((subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                           stderr=subprocess.PIPE, env=binary.env()), buf.getvalue()))
-        out = []
-        for proc, data in procs:
-            try:
-                stdout, stderr = proc.communicate(data, timeout=OCR_TIMEOUT_S)
-            except subprocess.TimeoutExpired as exc:
-                raise RedactorError(f"Tesseract took longer than {OCR_TIMEOUT_S} s on one image; "
-                                    "try a smaller crop.") from exc
-            if proc.returncode != 0:
-                err = stderr.decode("utf-8", "replace").strip().splitlines()
-                raise RedactorError("Tesseract failed on this image: "
-                                    + (err[-1] if err else f"exit {proc.returncode}"))
-            out.append(stdout.decode("utf-8", "replace"))
-        return out
-    except (FileNotFoundError, PermissionError) as exc:
-        raise TesseractMissing(INSTALL_HINT) from exc
+            inputs.append(buf.getvalue())
+            while ready and ready[0].poll() is not None:  # a spare that died is of no use
+                ready.pop(0)
+            procs.append(ready.pop(0) if ready else start_tesseract(cmd))
+        if len(procs) == 1:
+            return [_collect(procs[0], inputs[0])]
+        # communicate() feeds one process and waits for it: one thread each, or the second process would sit
+        # waiting for its stdin until the first one is done.
+        with ThreadPoolExecutor(len(procs)) as pool:
+            return list(pool.map(_collect, procs, inputs))
     finally:
-        for proc, _ in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_processes(procs)
+
+
+def _collect(proc: subprocess.Popen[bytes], data: bytes) -> str:
+    try:
+        stdout, stderr = proc.communicate(data, timeout=OCR_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise RedactorError(f"Tesseract took longer than {OCR_TIMEOUT_S} s on one image; try a smaller crop.") from exc
+    if proc.returncode != 0:
+        err = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RedactorError("Tesseract failed on this image: " + (err[-1] if err else f"exit {proc.returncode}"))
+    return stdout.decode("utf-8", "replace")
 
 
 def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
@@ -154,7 +192,7 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
 
 
 class TesseractOcr:
-    """Tesseract with OpenCV preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
+    """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
                  jobs: int | None = None) -> None:
@@ -164,6 +202,20 @@ class TesseractOcr:
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
         self.jobs = jobs or min(2, os.cpu_count() or 1)
+        self._ready: list[subprocess.Popen[bytes]] = []
+        # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
+        self._finalizer = weakref.finalize(self, stop_processes, self._ready)
+
+    def warm(self, count: int) -> None:
+        """Start Tesseract processes now, up to `count` waiting: each loads its model while the caller decodes
+        and prepares the image, and words() uses them first. Raises TesseractMissing early when there is none."""
+        self._ready[:] = [p for p in self._ready if p.poll() is None]
+        if len(self._ready) < count:
+            cmd = tesseract_command(self.lang, self.psm)
+            self._ready.extend(start_tesseract(cmd) for _ in range(count - len(self._ready)))
+
+    def close(self) -> None:
+        stop_processes(self._ready)
 
     def words(self, image: Image.Image) -> list[Word]:
         if self.preprocess_image:
@@ -176,7 +228,8 @@ class TesseractOcr:
         bounds = [0, *cuts, arr.shape[0]]
         strips = [gray.crop((0, a, gray.width, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         words: list[Word] = []
-        for top, tsv in zip(bounds, run_tesseract_many(strips, lang=self.lang, psm=self.psm), strict=False):
+        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready)
+        for top, tsv in zip(bounds, tsvs, strict=False):
             words.extend(parse_tsv(tsv, dy=top))
         return [scale_word(w, scale) for w in tighten(words, arr)]
 
