@@ -26,6 +26,11 @@ APP = DIST / "bisq-redactor"
 
 
 def tree_size(path: Path) -> int:
+    """Bytes in a folder (or one file), symlinks not counted: they point at files counted elsewhere."""
+    if path.is_symlink():
+        return 0
+    if path.is_file():
+        return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
@@ -76,7 +81,17 @@ def main() -> int:
         "PySide6 (Qt)": [internal / "PySide6"],
         "OpenCV (with its FFmpeg/OpenBLAS libraries)": [internal / "cv2", internal / "opencv_python_headless.libs"],
         "NumPy (with OpenBLAS)": [internal / "numpy", internal / "numpy.libs"],
+        "Pillow (with its image libraries)": [internal / "PIL", internal / "pillow.libs"],
+        "Python (libpython, extension modules, stdlib)": [internal / "python3.11", internal / "base_library.zip",
+                                                          *internal.glob("libpython3*.so*")],
     }
+    listed = {path for paths in parts.values() for path in paths}
+    # Everything else in _internal/: the system libraries Qt and Python link (X11/xcb, glib, fontconfig,
+    # OpenSSL...), and the app's own code and resources.
+    parts["other libraries and the app's code/resources"] = [
+        path for path in internal.iterdir()
+        if path not in listed and path.name != "resources"] + [
+        path for path in (internal / "resources").iterdir() if path.name != "tesseract"]
     unpacked = tree_size(APP)
     tarball = next(DIST.glob("bisq-redactor-*-linux-x86_64.tar.gz"))
     deb = next(DIST.glob("bisq-redactor_*_amd64.deb"))
