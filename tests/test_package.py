@@ -250,6 +250,12 @@ def test_deb_and_tarball_hold_a_working_app(app: Path, bare_env: dict[str, str],
     root = tmp_path / "deb"
     subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
     assert (root / "usr" / "share" / "applications" / "bisq-redactor.desktop").is_file()
+    hicolor = root / "usr" / "share" / "icons" / "hicolor"
+    from PIL import Image
+
+    with Image.open(hicolor / "256x256" / "apps" / "bisq-redactor.png") as icon:  # the .desktop's Icon=
+        assert icon.size == (256, 256) and icon.mode == "RGBA"
+    assert "<svg" in (hicolor / "scalable" / "apps" / "bisq-redactor.svg").read_text()
     assert os.readlink(root / "usr" / "bin" / "bisq-redactor") == "/opt/bisq-redactor/bisq-redactor"
     res = _run([str(root / "opt" / "bisq-redactor" / "bisq-redactor"), "--version"], bare_env, tmp_path, timeout=60)
     assert res.returncode == 0 and "(bundled)" in res.stdout, res.stdout + res.stderr

@@ -63,6 +63,7 @@ rm -rf "$APP" "$STAMP"
 BISQ_TESSERACT_DIR=build/tesseract-linux "$PY" -m PyInstaller --noconfirm --log-level ERROR \
   --distpath "$DIST" --workpath build/pyinstaller packaging/bisq-redactor.spec
 cp packaging/linux/bisq-redactor.desktop "$APP/"
+cp build/icons/app.png "$APP/bisq-redactor.png"  # for the .tar.gz: the icon next to the .desktop file
 # PyInstaller links every collected library into _internal/; the spec dropped some targets (libQt6Network...).
 find "$APP" -xtype l -delete
 # Qt's ICU data without the code pages and display names Qt never reads (32 -> 12 MB; collation checked).

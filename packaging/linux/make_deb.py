@@ -103,11 +103,14 @@ def build(app: Path, version: str, out: Path) -> None:
     apps = root / "usr" / "share" / "applications"
     apps.mkdir(parents=True)
     shutil.copyfile(REPO / "packaging" / "linux" / "bisq-redactor.desktop", apps / "bisq-redactor.desktop")
-    icon = REPO / "resources" / "icons" / "app.png"
-    if icon.is_file():
-        icons = root / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps"
-        icons.mkdir(parents=True)
-        shutil.copyfile(icon, icons / "bisq-redactor.png")
+    # The icon the .desktop entry names (Icon=bisq-redactor), drawn by packaging/make_icons.py during the build.
+    hicolor = root / "usr" / "share" / "icons" / "hicolor"
+    for source, dest in (("app.png", "256x256/apps/bisq-redactor.png"), ("app.svg", "scalable/apps/bisq-redactor.svg")):
+        icon = REPO / "build" / "icons" / source
+        if not icon.is_file():
+            raise SystemExit(f"{icon} is missing: the spec draws it (packaging/make_icons.py)")
+        (hicolor / dest).parent.mkdir(parents=True)
+        shutil.copyfile(icon, hicolor / dest)
     size_kb = sum(f.stat().st_size for f in root.rglob("*") if f.is_file() and not f.is_symlink()) // 1024
     control = root / "DEBIAN" / "control"
     control.parent.mkdir()

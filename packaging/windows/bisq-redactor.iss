@@ -29,6 +29,8 @@ WizardStyle=modern
 LicenseFile={#Root}\LICENSE
 #endif
 UninstallDisplayIcon={app}\{#AppName}.exe
+; Drawn by packaging\make_icons.py (the spec runs it before PyInstaller, so it exists once dist\ does).
+SetupIconFile={#Root}\build\icons\app.ico
 ; Signing (see packaging\README.md): SignTool=signtool sign /fd sha256 /tr <timestamp-url> /td sha256 $f
 
 [Files]
