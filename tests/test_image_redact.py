@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from redactor.image.ocr import FakeOcr, TesseractOcr, Word
 from redactor.image.redact import Box, detect, redact, redact_batch, render, verify
@@ -167,3 +167,49 @@ def test_benchmark_popup_over_form_jpegs_meet_targets(spec: dict) -> None:
     shot.image.save(buf, "JPEG", quality=88)  # as the benchmark stores them
     shot.image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     _check_targets(shot)
+
+
+# --- regressions from the real screenshots in ../shared/real-screens, rebuilt as small synthetic cases ------
+
+def _pixelate(draw: ImageDraw.ImageDraw, x0: int, y0: int, x1: int, y1: int, block: int = 12) -> None:
+    """Grey blocks of varying shade with lighter seams, as an author's pixelation of a value leaves them."""
+    shades = [229, 203, 221, 211, 234, 206]
+    for i, x in enumerate(range(x0, x1, block)):
+        draw.rectangle((x, y0, min(x1, x + block - 1), y1 - 1), fill=(shades[i % 6],) * 3)
+        if i % 5 == 4:
+            draw.rectangle((x, y0, x + 1, y1 - 1), fill=(240, 240, 240))
+
+
+def _inside(rect: tuple[int, int, int, int], boxes: list[Box]) -> bool:
+    """Every pixel of rect (x0, y0, x1, y1) under some box."""
+    x0, y0, x1, y1 = rect
+    return all(any(b.x <= x < b.x + b.w and b.y <= y < b.y + b.h for b in boxes)
+               for x in range(x0, x1) for y in range(y0, y1))
+
+
+def test_payment_details_row_with_an_unreadable_pixelated_value_is_filled() -> None:
+    # Real image 11 (Dispute details, values pre-pixelated): OCR reads the row labels and nothing right of them.
+    image = Image.new("RGB", (900, 90), (242, 242, 242))
+    draw = ImageDraw.Draw(image)
+    _pixelate(draw, 230, 18, 760, 35)
+    _pixelate(draw, 230, 50, 700, 67)
+    words = _row(20, 20, "BTC buyer payment details:", h=13) + _row(52, 20, "BTC seller payment details:", h=13)
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((230, 18, 760, 35), red.boxes) and _inside((230, 50, 700, 67), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words)
+    assert {b.reason for b in red.boxes} == {"payment-details"}
+
+
+def test_blurred_field_under_its_label_is_filled_to_the_field_border_and_bottom() -> None:
+    # Real image 18 (account form, e-mail pre-blurred): the blur runs past the label's end and below 3 text
+    # heights; its own edge is no field border, the field's underline is.
+    image = Image.new("RGB", (800, 130), (244, 244, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((21, 42, 770, 79), fill="white")
+    draw.rectangle((21, 80, 770, 81), fill=(150, 150, 150))  # the field's underline
+    _pixelate(draw, 24, 51, 170, 71, block=10)
+    words = _row(30, 23, "Email or mobile no.", h=10) + _row(100, 23, "Currency", h=10)
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((24, 51, 170, 71), red.boxes)
+    assert _inside((24, 45, 760, 78), red.boxes)  # the whole field: the value's length is hidden too
+    assert not any(_touched(w, red.boxes) for w in words)

@@ -147,11 +147,21 @@ def _pattern_words(words: list[Word]) -> list[tuple[int, int, str]]:
 
 
 @dataclass
+class Unread:
+    """A label whose value OCR could not read (pre-blurred, pixelated, odd font): the caller fills the area
+    where the value must be when it holds ink. `beside`: the value is right of the label, else under it."""
+    line: int
+    label: list[Word]
+    beside: bool
+    reason: str
+
+
+@dataclass
 class Found:
     lines: list[Line]
     spans: list[Span]
     label_ids: set[int]  # id() of words recognised as labels: never covered
-    unread: list[tuple[int, list[Word]]]  # (line index, label words) of field labels with no value read
+    unread: list[Unread]
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter((self.lines, self.spans))
@@ -164,7 +174,7 @@ def find_spans(words: list[Word]) -> Found:
     methods = payment_method_names()
     spans: list[Span] = []
     label_ids: set[int] = set()
-    unread: list[tuple[int, list[Word]]] = []
+    unread: list[Unread] = []
 
     for li, line in enumerate(lines):
         cells = split_cells(line)
@@ -179,6 +189,8 @@ def find_spans(words: list[Word]) -> Found:
                     value = rest + [w for c in cells[ci + 1:] for w in c]
                     if value:
                         spans.append(Span(line, value, "payment-details", to_cell_end=True, left=value[0].x))
+                    else:  # a pre-pixelated or blurred value: OCR reads nothing (or only specks) in it
+                        unread.append(Unread(li, cell[:k], True, "payment-details"))
                     continue
                 if lab.kind == FIELD:
                     right_is_value = (bool(after) and ci == 0 and len(cells) == 2
@@ -194,7 +206,7 @@ def find_spans(words: list[Word]) -> Found:
                     elif below is LABEL_BELOW:
                         pass
                     elif not rest and not lab.generic:  # nothing readable under it: blurred or odd font
-                        unread.append((li, cell[:k]))
+                        unread.append(Unread(li, cell[:k], cell[k - 1].text.endswith(":"), "account-field"))
                     if k == len(cell):
                         continue
                 if lab.kind == KEEP:

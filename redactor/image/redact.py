@@ -262,24 +262,68 @@ def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box],
     return _carve(_merge(raw), protect), _secrets(spans, lines)
 
 
+def _ink_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int, h: int) -> tuple[int, float]:
+    """(first column past the ink that starts at x, the background level). Ink is anything off the commonest
+    level of the band's margins (the field or window); gaps narrower than twice the text height (word spaces,
+    the seams of a pixelation) do not end it. Rows that are a horizontal line (a field's border) are ignored."""
+    band = gray[max(0, y0):max(0, y1), x:limit].astype(np.int16)
+    if band.size == 0:
+        return x, 255.0
+    # From the band's margin rows (a pixelation can fill most of the text rows) near x (far right of a field
+    # the window's own background can be the commoner level).
+    near = band[:, :40 * h]
+    margin = np.concatenate([near[:2].ravel(), near[-2:].ravel()])
+    bg = int(np.bincount(margin.clip(0, 255)).argmax())
+    off = np.abs(band - bg) > 12
+    line_rows = off.mean(axis=1) >= 0.9
+    off[line_rows, :] = False
+    ink = off.sum(axis=0) >= 2  # one odd pixel is JPEG noise
+    last, blank = -1, 0
+    for i, v in enumerate(ink):
+        if v:
+            last, blank = i, 0
+        else:
+            blank += 1
+            if blank > 2 * h:
+                break
+    return x + last + 1, float(bg)
+
+
+def _field_bottom(gray: np.ndarray, x0: int, x1: int, y: int, y_max: int, bg: float) -> int | None:
+    """The first row from y down to y_max that crosses a blank stretch of the field (x0..x1) from border to
+    border: the field's bottom border or underline (or where the field's colour ends)."""
+    for yy in range(max(0, y), min(gray.shape[0], y_max + 1)):
+        seg = gray[yy, x0:x1].astype(np.int16)
+        if seg.size and float((np.abs(seg - int(bg)) > 8).mean()) >= 0.8:
+            return yy
+    return None
+
+
 def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -> list[Box]:
-    """A field label whose value OCR could not read (pre-blurred, pixelated, odd font): fill the field area
-    under the label when it holds any ink, up to the next line below."""
+    """A label whose value OCR could not read (pre-blurred, pixelated, odd font): fill the field area right
+    of it (payment-details rows, "Label:") or under it (small label above a field) when it holds any ink,
+    to the field's own border: the search for that border starts past the ink (a blur's edge is no border)."""
     out = []
-    for li, label in found.unread:
+    for un in found.unread:
+        label, beside = un.label, un.beside
         h = max(w.h for w in label)
         y_lab = max(w.y1 for w in label)
-        # "Label:" (older Bisq, popups): the value is right of the label; a small label: under it.
-        beside = label[-1].text.endswith(":")
-        y0 = (min(w.y for w in label) - max(1, h // 3)) if beside else y_lab + max(1, h // 4)
-        y1 = min(height, y_lab + 3 * h)
-        for ln in found.lines[li + 1:]:
+        if un.reason == "payment-details":  # one-line value on the label's own line
+            y0, y1, _ = _band(found.lines[un.line], label)
+        else:
+            # "Label:" (older Bisq, popups): right of the label, maybe on several lines; a small label: under it.
+            y0 = (min(w.y for w in label) - max(1, h // 3)) if beside else y_lab + max(1, h // 4)
+            y1 = y_lab + 3 * h
+        y0, y1 = max(0, y0), min(height, y1)
+        next_top = height
+        for ln in found.lines[un.line + 1:]:
             top = ln.band()[0]
             is_label = any(id(w) in found.label_ids for w in ln.words)  # junk read from a blur is no limit
             near = ln.x0 < label[-1].x1 + 4 * h and (ln.x1 > label[0].x or beside)
-            if is_label and y_lab < top < y1 and near:
-                y1 = top - 1
+            if is_label and y_lab < top and near:
+                next_top = top - 1
                 break
+        y1 = min(y1, next_top)
         x0 = max(0, label[-1].x1 + max(2, h // 2)) if beside else max(0, label[0].x - 2)
         if y1 - y0 < h:
             continue
@@ -290,8 +334,15 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
         inked_rows = int((np.abs(region.astype(np.int16) - int(bg)) > 20).any(axis=1).sum())
         if inked_rows < 0.4 * h:
             continue  # only a heading's underline or a border line
-        x1 = _cell_end(gray, y0, y1, x0 + h if beside else label[-1].x1, width) - 1  # past the field's border
-        out.append(Box(x0, y0, max(1, x1 - x0), y1 - y0, "account-field"))
+        ink_end, field_bg = _ink_end(gray, y0, y1, x0, width, h)
+        start = max(ink_end, x0 + h if beside else label[-1].x1)
+        x1 = _cell_end(gray, y0, y1, start, width) - 1  # past the field's border
+        if not beside:  # the field's own bottom (its underline), when it is a little lower than 3 lines
+            bottom = _field_bottom(gray, ink_end + 2, min(x1, ink_end + 2 + 2 * h), y1 - h, y_lab + 4 * h,
+                                   field_bg)
+            if bottom is not None:
+                y1 = min(max(y1, bottom), next_top)
+        out.append(Box(x0, y0, max(1, x1 - x0), y1 - y0, un.reason))
     return out
 
 
