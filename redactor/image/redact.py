@@ -368,10 +368,12 @@ def render(image: Image.Image, boxes: Sequence[Box]) -> Image.Image:
 # --- verification ----------------------------------------------------------------------------------------
 
 def _regions(boxes: Sequence[Box], width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """Each box plus one line of neighbourhood above/below and some width either side, merged."""
+    """Each box plus half a line above/below and two line heights either side, merged."""
     regs: list[list[int]] = []
     for b in sorted(boxes, key=lambda b: (b.y, b.x)):
-        r = [max(0, b.x - 2 * b.h), max(0, b.y - b.h), min(width, b.x1 + 2 * b.h), min(height, b.y1 + b.h)]
+        # Half a line above and below catches slivers of the value's own ascenders and descenders; whole
+        # neighbouring lines only cost OCR time (verification reads them, it does not redact them).
+        r = [max(0, b.x - 2 * b.h), max(0, b.y - b.h // 2), min(width, b.x1 + 2 * b.h), min(height, b.y1 + b.h // 2)]
         for o in regs:
             if r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3]:
                 o[:] = [min(o[0], r[0]), min(o[1], r[1]), max(o[2], r[2]), max(o[3], r[3])]
