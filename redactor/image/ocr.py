@@ -191,6 +191,11 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     return cuts
 
 
+def default_jobs() -> int:
+    """Tesseract processes one screenshot uses at once (strips OCR'd in parallel)."""
+    return min(2, os.cpu_count() or 1)
+
+
 class TesseractOcr:
     """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
 
@@ -201,7 +206,7 @@ class TesseractOcr:
         self.psm = psm
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
-        self.jobs = jobs or min(2, os.cpu_count() or 1)
+        self.jobs = jobs or default_jobs()
         self._ready: list[subprocess.Popen[bytes]] = []
         # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
