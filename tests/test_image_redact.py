@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from redactor.image.ocr import FakeOcr, TesseractOcr, Word
-from redactor.image.redact import Box, detect, redact, redact_batch, render, verify
+from redactor.image.redact import Box, _carve, detect, redact, redact_batch, render, verify
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -213,3 +213,64 @@ def test_blurred_field_under_its_label_is_filled_to_the_field_border_and_bottom(
     assert _inside((24, 51, 170, 71), red.boxes)
     assert _inside((24, 45, 760, 78), red.boxes)  # the whole field: the value's length is hidden too
     assert not any(_touched(w, red.boxes) for w in words)
+
+
+def _popup_over_window(size: tuple[int, int], edge_x: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A grey window with a white popup laid over it from edge_x on, its border a tall dark line."""
+    image = Image.new("RGB", size, (242, 242, 242))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((edge_x, 0, size[0] - 1, size[1] - 1), fill="white")
+    draw.rectangle((edge_x, 0, edge_x + 1, size[1] - 1), fill=(116, 116, 116))
+    return image, draw
+
+
+def test_row_label_behind_a_popup_does_not_take_the_popups_words() -> None:
+    # Real image 12: "BTC buyer payment det…" of the window behind a contract popup shares a line with the
+    # popup's "holderName": key; the row rule took the key too, and the fill merged with the line above was
+    # carved around the e-mail key over both lines, leaving part of the name unfilled.
+    image, draw = _popup_over_window((900, 120), 330)
+    _pixelate(draw, 484, 28, 690, 42)  # e-mail value, pre-pixelated: OCR reads a speck only
+    _pixelate(draw, 446, 48, 600, 62)  # holder name value, pre-pixelated
+    behind = _row(50, 20, "BTC buyer payment deté", h=12)
+    email_key = _row(30, 350, '"emailOrMobileNr":', h=11)
+    speck = [Word('"ee', 486, 33, 150, 6, 28.0)]
+    name_key = _row(50, 350, '"holderName":', h=11)
+    name_junk = [Word('"\\itensm:', 447, 51, 46, 10, 0.0), Word('liensmammmesties",', 498, 51, 99, 12, 0.0)]
+    red = detect(image, ocr=FakeOcr(behind + email_key + speck + name_key + name_junk))
+    assert _inside((484, 28, 690, 42), red.boxes) and _inside((446, 50, 600, 62), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in behind + email_key + name_key)
+
+
+def test_label_with_colon_takes_the_next_cell_whatever_the_line_holds() -> None:
+    # Real image 12, maker e-mail: the popup's line merges with a label of the window behind (3 cells); the
+    # next line's JSON key is no reason to give up on the value right of "emailOrMobileNr":.
+    image, draw = _popup_over_window((900, 90), 330)
+    _pixelate(draw, 484, 20, 600, 34)
+    words = (_row(25, 20, "Security depo", h=12) + _row(20, 350, '"emailOrMobileNr":', h=11)
+             + [Word("=", 540, 27, 6, 6, 93.0)] + _row(40, 350, '"holderName":', h=11))
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((484, 20, 600, 34), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words if w.text != "=")
+
+
+def test_carving_around_a_label_keeps_the_other_line_of_a_merged_fill() -> None:
+    label = Word('"emailOrMobileNr":', 352, 415, 117, 11, 90.0)
+    pieces = _carve([Box(443, 411, 600, 37, "account-field")], [label])
+    assert _inside((443, 430, 1043, 448), pieces)  # the line below, also left of the label's end
+    assert not any(_touched(label, [p]) for p in pieces)
+
+
+def test_garbled_labels_of_an_unknown_language_and_a_blurred_tail_after_the_first_letter() -> None:
+    # Real image 24 (Spanish trade details, dark, cropped): OCR reads "Dirección" as "Direccién"/"Direccidén",
+    # so no label is read exactly and the language is unknown; the author blurred each address after its 'B'
+    # (OCR reads only specks there), so filling the words read would leave the blurred address.
+    image = Image.new("RGB", (590, 100), (40, 40, 40))
+    draw = ImageDraw.Draw(image)
+    for y in (20, 47):
+        draw.rectangle((349, y, 589, y + 12), fill=(70, 110, 70))
+    words = (_row(20, 73, "Direccién altcoin del receptor: B", h=11)
+             + _row(47, 73, "Direccidén altcoin del receptor: B", h=11)
+             + [Word("ot", 374, 55, 16, 4, 30.0), Word("2", 501, 57, 4, 3, 61.0)])
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((341, 20, 589, 32), red.boxes) and _inside((341, 47, 589, 59), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words if w.text not in ("B", "ot", "2"))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from redactor.bisq import ids
 from redactor.image.fieldlabels import (
     FIELD,
@@ -27,7 +29,7 @@ from redactor.image.fieldlabels import (
     normalise,
     payment_method_names,
 )
-from redactor.image.layout import Line, group_lines, split_cells
+from redactor.image.layout import Line, group_lines, overlay_edge, split_cells
 from redactor.image.ocr import Word
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -167,7 +169,8 @@ class Found:
         return iter((self.lines, self.spans))
 
 
-def find_spans(words: list[Word]) -> Found:
+def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
+    """`gray`: the image, to tell a popup's words from the window behind it on one line (optional)."""
     lines = group_lines(words)
     m = Matcher(languages_seen([ln.text for ln in lines]))
     mw = m.d.max_words
@@ -187,6 +190,14 @@ def find_spans(words: list[Word]) -> Found:
                 after = cells[ci + 1] if ci + 1 < len(cells) else []
                 if lab.kind == ROW:
                     value = rest + [w for c in cells[ci + 1:] for w in c]
+                    edge = None
+                    if gray is not None:  # a popup over the row: what is right of its edge is the popup's
+                        y0, y1 = line.band()
+                        edge = overlay_edge(gray, cell[k - 1].x1 + 1, line.x1, y0, y1)
+                    if edge is not None:
+                        value = [w for w in value if w.x1 <= edge]
+                        if not value:
+                            continue
                     if value:
                         spans.append(Span(line, value, "payment-details", to_cell_end=True, left=value[0].x))
                     else:  # a pre-pixelated or blurred value: OCR reads nothing (or only specks) in it
@@ -196,8 +207,20 @@ def find_spans(words: list[Word]) -> Found:
                     right_is_value = (bool(after) and ci == 0 and len(cells) == 2
                                       and _label_prefix(m, after, mw) is None)
                     below = None if (rest or lab.generic) else _field_below(m, lines, li, cell)
-                    if rest and cell[k - 1].text.endswith(":"):
-                        spans.append(Span(line, rest, "account-field", to_cell_end=False))
+                    has_colon = cell[k - 1].text.endswith(":")
+                    if rest and has_colon:
+                        if _unreadable(rest, cell[:k]):
+                            unread.append(Unread(li, cell[:k], True, "account-field"))
+                        else:  # to the end of the cell: a blurred tail OCR could not read goes too
+                            spans.append(Span(line, rest, "account-field", to_cell_end=True))
+                    elif has_colon and after and _label_prefix(m, after, mw) is None:
+                        # "Label:" then a gap: the next cell is its value, however many cells the line has
+                        # (a popup's line can run into the window behind it). What OCR makes of a pixelated or
+                        # blurred value is junk, maybe over several lines: the area right of the label goes too.
+                        if _unreadable(after, cell[:k]) or _unsure([w for c in cells[ci + 1:] for w in c]):
+                            unread.append(Unread(li, cell[:k], True, "account-field"))
+                        if not _unreadable(after, cell[:k]):
+                            spans.append(Span(line, after, "account-field", to_cell_end=True, left=after[0].x))
                     elif below is not None and below is not LABEL_BELOW:  # small label above a field
                         bl, bw = below
                         spans.append(Span(bl, bw, "account-field", to_cell_end=True, left=min(cell[0].x, bw[0].x)))
@@ -217,7 +240,8 @@ def find_spans(words: list[Word]) -> Found:
                 label_ids.update(id(w) for w in cell[a:b + 1])
                 end = colon[n + 1][1] if n + 1 < len(colon) else len(cell)
                 if lab.kind in (FIELD, ROW) and b + 1 < end:
-                    spans.append(Span(line, cell[b + 1:end], "account-field"))
+                    # The last value on the line runs to the end of the cell (a blurred tail is ink OCR missed).
+                    spans.append(Span(line, cell[b + 1:end], "account-field", to_cell_end=n + 1 == len(colon)))
             # Account names "Zelle (ClearXchange): mfiver..." / "SEPA: Alice Müller, DE89…".
             for j, w in enumerate(cell):
                 if w.text.endswith(":") and j + 1 < len(cell):
@@ -238,6 +262,18 @@ def find_spans(words: list[Word]) -> Found:
             sp.words = kept
             out.append(sp)
     return Found(lines, out, label_ids - row_ids, unread)
+
+
+def _unreadable(value: list[Word], label: list[Word]) -> bool:
+    """OCR's reading of a pixelated or blurred value: specks, symbols, or words it has no confidence in."""
+    h = sorted(w.h for w in label)[len(label) // 2]
+    return all(w.h < 0.6 * h or not any(ch.isalnum() for ch in w.text) for w in value)
+
+
+def _unsure(value: list[Word]) -> bool:
+    """Tesseract has little confidence in what it read (typical of pixelation; real text can score low too,
+    so this only adds the unread-value fill, never replaces the value's own)."""
+    return sum(w.conf for w in value) / len(value) < 50
 
 
 def _similar_height(a: list[Word], b: list[Word]) -> bool:

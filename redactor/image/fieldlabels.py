@@ -5,7 +5,8 @@ Three kinds (facts.md §5e):
 - FIELD: labels whose value is a personal item ("Account owner full name", "IBAN", "Email or mobile no.", …).
 - KEEP: labels whose value support must read (IDs, tx IDs, onions, amounts, dates).
 Matching first finds exact hits over all languages, then fuzzy hits only in the languages seen on the
-screenshot (plus English), which keeps the fuzzy pass small.
+screenshot (plus English), which keeps the fuzzy pass small; when no language is seen, long labels of every
+language are fuzzy-matched too.
 """
 
 from __future__ import annotations
@@ -164,6 +165,10 @@ def payment_method_names() -> frozenset[str]:
     return frozenset(names)
 
 
+# Labels this long are fuzzy-matched in every language when the screenshot's language is unknown.
+LONG_LABEL = 16
+
+
 def fuzzy_cutoff(norm: str) -> float:
     return 1.0 if len(norm) < 6 else (0.86 if len(norm) < 14 else 0.82)
 
@@ -174,9 +179,14 @@ class Matcher:
     def __init__(self, langs: set[str] | None = None) -> None:
         d = dictionary()
         self.d = d
-        langs = (langs or set()) | {"en"}
-        self.fuzzy: list[Label] = [lab for lang in sorted(langs) for lab in d.by_lang.get(lang, [])
+        seen = langs or set()
+        self.fuzzy: list[Label] = [lab for lang in sorted(seen | {"en"}) for lab in d.by_lang.get(lang, [])
                                    if len(lab.norm) >= 6]
+        if not seen:
+            # No label read exactly (OCR garbles an accent in each: "Direccién"), so the language is unknown:
+            # long labels of every language, too long to match ordinary UI text by chance.
+            self.fuzzy += [lab for lang in sorted(d.by_lang) if lang != "en" for lab in d.by_lang[lang]
+                           if len(lab.norm) >= LONG_LABEL]
 
     def lookup(self, text: str) -> Label | None:
         norm = normalise(text)

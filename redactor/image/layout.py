@@ -10,6 +10,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from redactor.image.ocr import Word
 
 
@@ -88,3 +90,21 @@ def split_cells(line: Line, gap_factor: float = 1.3) -> list[list[Word]]:
         else:
             cells[-1].append(w)
     return cells
+
+
+def overlay_edge(gray: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> int | None:
+    """The first column in x0..x1 that is the edge of a window laid over the one behind (a popup's border or
+    side): one level from well above the text band (y0..y1) to well below it, and unlike its neighbours there.
+    Words either side of it belong to different windows. Glyphs, a field's own border (about two lines high)
+    and gaps between words never span that tall."""
+    h = max(1, y1 - y0)
+    top, bottom = max(0, y0 - 3 * h), min(gray.shape[0], y1 + 3 * h)
+    x0, x1 = max(1, x0), min(gray.shape[1] - 1, x1)
+    if x1 <= x0 or bottom - top < 5 * h:
+        return None
+    strip = gray[top:bottom, x0 - 1:x1 + 1].astype(np.int16)
+    col = strip[:, 1:-1]
+    step = np.maximum(np.abs(col - strip[:, :-2]), np.abs(col - strip[:, 2:]))
+    edge = ((step > 25).mean(axis=0) >= 0.9) & (col.std(axis=0) < 12)
+    hits = np.flatnonzero(edge)
+    return x0 + int(hits[0]) if hits.size else None

@@ -167,7 +167,8 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
     padx = round(0.3 * h) + 2
     first, last = sp.words[0], max(sp.words, key=lambda w: w.x1)
     before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
-    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words]
+    # Specks OCR read in a blur or pixelation right of the value are no next cell to stop at.
+    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words and w.h >= 0.6 * h]
     # Tesseract's word boxes can miss a glyph's edge ('+', 'f'): start at the ink actually there.
     prev_x1 = max(before) if before else 0
     start, prev_ink = _ink_left(gray, y0, y1, sp.left if sp.left is not None else first.x, max(0, prev_x1 - h), h)
@@ -224,11 +225,20 @@ def _carve(boxes: list[Box], protect: list[Word]) -> list[Box]:
                     else:
                         nxt.append(Box(p.x, wy1 + 1, p.w, max(1, p.y1 - wy1 - 1), p.reason))
                     continue
-                # Vertically the word occupies the band: cut horizontally, keep 1 px of air around it.
+                # Vertically the word occupies the band: cut horizontally, keep 1 px of air around it. A box
+                # merged over several lines is cut only within the word's own line: the rest stays filled.
+                c0, c1 = p.y, p.y1
+                if p.y < wy0 - w.h or p.y1 > wy1 + w.h:
+                    m = max(1, w.h // 4)
+                    c0, c1 = max(p.y, wy0 - m), min(p.y1, wy1 + m)
+                    if c0 > p.y:
+                        nxt.append(Box(p.x, p.y, p.w, c0 - p.y, p.reason))
+                    if c1 < p.y1:
+                        nxt.append(Box(p.x, c1, p.w, p.y1 - c1, p.reason))
                 if w.x - 1 > p.x:
-                    nxt.append(Box(p.x, p.y, w.x - 1 - p.x, p.h, p.reason))
+                    nxt.append(Box(p.x, c0, w.x - 1 - p.x, c1 - c0, p.reason))
                 if w.x1 + 1 < p.x1:
-                    nxt.append(Box(w.x1 + 1, p.y, p.x1 - w.x1 - 1, p.h, p.reason))
+                    nxt.append(Box(w.x1 + 1, c0, p.x1 - w.x1 - 1, c1 - c0, p.reason))
             pieces = nxt
         result.extend(p for p in pieces if p.w >= 2)
     return result
@@ -251,14 +261,15 @@ def _secrets(spans: list[Span], lines: list[Line]) -> list[str]:
 
 def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box], list[str]]:
     width, height = image.size
-    found = find_spans(words)
-    lines, spans = found.lines, found.spans
     gray = preprocess.to_gray(image)
+    found = find_spans(words, gray)
+    lines, spans = found.lines, found.spans
     raw = [_span_box(sp, gray, width, height) for sp in spans]
     raw += _unread_field_boxes(found, gray, width, height)
     span_ids = {id(w) for sp in spans for w in sp.words}
+    # Amounts and times are kept when a fill passes over them, but not a speck OCR read as a digit in a blur.
     protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
-               (is_protected(w) or is_plain_value(w) or id(w) in found.label_ids)]
+               (is_protected(w) or (is_plain_value(w) and w.h >= 0.6 * ln.height) or id(w) in found.label_ids)]
     return _carve(_merge(raw), protect), _secrets(spans, lines)
 
 
@@ -317,11 +328,12 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
         y0, y1 = max(0, y0), min(height, y1)
         next_top = height
         for ln in found.lines[un.line + 1:]:
-            top = ln.band()[0]
-            is_label = any(id(w) in found.label_ids for w in ln.words)  # junk read from a blur is no limit
-            near = ln.x0 < label[-1].x1 + 4 * h and (ln.x1 > label[0].x or beside)
-            if is_label and y_lab < top and near:
-                next_top = top - 1
+            # The next label or text read with confidence below (junk read from a blur is no limit; nor is
+            # a label entirely left of this one: that is the window behind a popup).
+            tops = [w.y for w in ln.words if w.y > y_lab and w.x < label[-1].x1 + 4 * h and w.x1 > label[0].x
+                    and (id(w) in found.label_ids or (w.conf >= 80 and sum(ch.isalnum() for ch in w.text) >= 3))]
+            if tops:
+                next_top = min(tops) - 1
                 break
         y1 = min(y1, next_top)
         x0 = max(0, label[-1].x1 + max(2, h // 2)) if beside else max(0, label[0].x - 2)
