@@ -1,6 +1,7 @@
 # Windows package: PyInstaller one-folder build with Tesseract inside, wrapped by Inno Setup.
 #
-#   pwsh packaging/windows/build.ps1 [-CondaPrefix <env made from tesseract-conda.yml>] [-PkgsDir <its package cache>]
+#   pwsh packaging/windows/build.ps1 [-CondaPrefix <env from tesseract-conda.yml>] [-PkgsDir <its package cache>]
+#                                    [-NoArchiveCheck]
 #
 # Needs Python 3.11+ on PATH and Inno Setup 6 (preinstalled on GitHub's windows runners; else `choco install
 # innosetup`). Tesseract comes from conda-forge (tesseract-conda.yml: exact version and build): the release
@@ -9,7 +10,8 @@
 # dist\bisq-redactor-<version>-windows-x64-setup.exe.
 param(
     [string]$CondaPrefix = "",
-    [string]$PkgsDir = ""
+    [string]$PkgsDir = "",
+    [switch]$NoArchiveCheck  # rely on micromamba's download check alone (package archives no longer cached)
 )
 $ErrorActionPreference = "Stop"
 Set-Location (Resolve-Path (Join-Path $PSScriptRoot "..\.."))
@@ -29,6 +31,7 @@ if (-not $CondaPrefix) {
 }
 $collectArgs = @("packaging\windows\collect_tesseract.py", "--prefix", $CondaPrefix, "--out", "build\tesseract-windows")
 if ($PkgsDir) { $collectArgs += @("--pkgs-dir", $PkgsDir) }
+if ($NoArchiveCheck) { $collectArgs += "--no-archive-check" }
 python @collectArgs
 if ($LASTEXITCODE -ne 0) { throw "collect_tesseract.py failed" }
 
