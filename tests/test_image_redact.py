@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from redactor.image.ocr import FakeOcr, TesseractOcr, Word
-from redactor.image.redact import Box, _carve, detect, redact, redact_batch, render, verify
+from redactor.image.redact import Box, _carve, detect, load_image, redact, redact_batch, render, verify
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -253,6 +253,18 @@ def test_label_with_colon_takes_the_next_cell_whatever_the_line_holds() -> None:
     assert not any(_touched(w, red.boxes) for w in words if w.text != "=")
 
 
+def test_label_with_colon_and_nothing_read_right_of_it_fills_right_not_below() -> None:
+    # Real image 12 read without its alpha channel: nothing at all is read right of "emailOrMobileNr":, and
+    # the next JSON key sits close under it (which means "stacked labels, no field" for a small label).
+    image, draw = _popup_over_window((900, 90), 330)
+    _pixelate(draw, 484, 20, 600, 34)
+    words = (_row(25, 20, "Security depo", h=12) + _row(20, 350, '"emailOrMobileNr":', h=11)
+             + _row(38, 350, '"holderName":', h=11) + _row(38, 446, '"Alice', h=11))
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((484, 20, 600, 34), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words if w.text != '"Alice')
+
+
 def test_carving_around_a_label_keeps_the_other_line_of_a_merged_fill() -> None:
     label = Word('"emailOrMobileNr":', 352, 415, 117, 11, 90.0)
     pieces = _carve([Box(443, 411, 600, 37, "account-field")], [label])
@@ -274,3 +286,28 @@ def test_garbled_labels_of_an_unknown_language_and_a_blurred_tail_after_the_firs
     red = detect(image, ocr=FakeOcr(words))
     assert _inside((341, 20, 589, 32), red.boxes) and _inside((341, 47, 589, 59), red.boxes)
     assert not any(_touched(w, red.boxes) for w in words if w.text not in ("B", "ot", "2"))
+
+
+def _real_with_personal() -> list[str]:
+    import json
+
+    notes = json.loads((REPO / "benchmarks" / "real_screens.json").read_text())
+    return sorted(name for name, ann in notes["images"].items() if ann.get("personal"))
+
+
+@pytest.mark.parametrize("name", _real_with_personal())
+def test_real_screenshots_with_personal_data_meet_targets(name: str, shared_dir: Path) -> None:
+    # The real screenshots themselves (optional: ../shared is only beside the developers' checkout).
+    import json
+
+    src = shared_dir / "real-screens" / name
+    if not src.is_file():
+        pytest.skip(f"{name} not present")
+    ann = json.loads((REPO / "benchmarks" / "real_screens.json").read_text())["images"][name]
+    image = load_image(src)  # as the CLI and the benchmark read it
+    _, red = redact(image)
+    shot = bisqwindows.Shot(name, image)
+    shot.personal = [bisqwindows.GtWord(p["what"], tuple(p["box"]), "personal") for p in ann["personal"]]
+    shot.keep = [bisqwindows.GtWord(k["what"], tuple(k["box"]), "keep") for k in ann.get("keep", [])]
+    sc = bisqwindows.score(shot, red.boxes, None)
+    assert sc["missed"] == [] and sc["touched"] == []

@@ -221,6 +221,10 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
                             unread.append(Unread(li, cell[:k], True, "account-field"))
                         if not _unreadable(after, cell[:k]):
                             spans.append(Span(line, after, "account-field", to_cell_end=True, left=after[0].x))
+                    elif has_colon and not rest and not after and not lab.generic:
+                        # Nothing read right of "Label:" (a pixelated value gives specks, grouped apart): its
+                        # value is there, not under it, whatever label follows on the next line.
+                        unread.append(Unread(li, cell[:k], True, "account-field"))
                     elif below is not None and below is not LABEL_BELOW:  # small label above a field
                         bl, bw = below
                         spans.append(Span(bl, bw, "account-field", to_cell_end=True, left=min(cell[0].x, bw[0].x)))

@@ -40,6 +40,13 @@ class Line:
         """Typical glyph height on the line (median of word heights: robust to a stray tall box)."""
         return max(4, int(statistics.median(w.h for w in self.words)))
 
+    @property
+    def word_height(self) -> int:
+        """Typical height of the line's real words (three or more letters or digits): specks OCR reads in a
+        blur or pixelation do not drag it down."""
+        real = sorted(w.h for w in self.words if sum(ch.isalnum() for ch in w.text) >= 3)
+        return max(4, real[len(real) // 2]) if real else self.height
+
     def band(self) -> tuple[int, int]:
         """Top and bottom of the line's text, ignoring boxes Tesseract stretched over two rows (it does that
         for '-', '/' and words next to borders)."""

@@ -168,7 +168,8 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
     first, last = sp.words[0], max(sp.words, key=lambda w: w.x1)
     before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
     # Specks OCR read in a blur or pixelation right of the value are no next cell to stop at.
-    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words and w.h >= 0.6 * h]
+    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words
+             and w.h >= 0.6 * sp.line.word_height]
     # Tesseract's word boxes can miss a glyph's edge ('+', 'f'): start at the ink actually there.
     prev_x1 = max(before) if before else 0
     start, prev_ink = _ink_left(gray, y0, y1, sp.left if sp.left is not None else first.x, max(0, prev_x1 - h), h)
@@ -225,8 +226,9 @@ def _carve(boxes: list[Box], protect: list[Word]) -> list[Box]:
                     else:
                         nxt.append(Box(p.x, wy1 + 1, p.w, max(1, p.y1 - wy1 - 1), p.reason))
                     continue
-                # Vertically the word occupies the band: cut horizontally, keep 1 px of air around it. A box
-                # merged over several lines is cut only within the word's own line: the rest stays filled.
+                # Vertically the word occupies the band: cut horizontally, keep 2 px of air around it (a word
+                # box can be a pixel tight on a glyph's soft edge). A box merged over several lines is cut only
+                # within the word's own line: the rest stays filled.
                 c0, c1 = p.y, p.y1
                 if p.y < wy0 - w.h or p.y1 > wy1 + w.h:
                     m = max(1, w.h // 4)
@@ -235,10 +237,10 @@ def _carve(boxes: list[Box], protect: list[Word]) -> list[Box]:
                         nxt.append(Box(p.x, p.y, p.w, c0 - p.y, p.reason))
                     if c1 < p.y1:
                         nxt.append(Box(p.x, c1, p.w, p.y1 - c1, p.reason))
-                if w.x - 1 > p.x:
-                    nxt.append(Box(p.x, c0, w.x - 1 - p.x, c1 - c0, p.reason))
-                if w.x1 + 1 < p.x1:
-                    nxt.append(Box(w.x1 + 1, c0, p.x1 - w.x1 - 1, c1 - c0, p.reason))
+                if w.x - 2 > p.x:
+                    nxt.append(Box(p.x, c0, w.x - 2 - p.x, c1 - c0, p.reason))
+                if w.x1 + 2 < p.x1:
+                    nxt.append(Box(w.x1 + 2, c0, p.x1 - w.x1 - 2, c1 - c0, p.reason))
             pieces = nxt
         result.extend(p for p in pieces if p.w >= 2)
     return result
@@ -269,7 +271,7 @@ def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box],
     span_ids = {id(w) for sp in spans for w in sp.words}
     # Amounts and times are kept when a fill passes over them, but not a speck OCR read as a digit in a blur.
     protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
-               (is_protected(w) or (is_plain_value(w) and w.h >= 0.6 * ln.height) or id(w) in found.label_ids)]
+               (is_protected(w) or (is_plain_value(w) and w.h >= 0.6 * ln.word_height) or id(w) in found.label_ids)]
     return _carve(_merge(raw), protect), _secrets(spans, lines)
 
 
