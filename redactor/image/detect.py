@@ -60,6 +60,7 @@ class Span:
     reason: str
     to_cell_end: bool = False
     left: int | None = None  # start the fill here (value cell's start) instead of at the first word
+    label_end: int | None = None  # a row label's right end: the fill may start at any ink after it
 
 
 def is_protected(word: Word) -> bool:
@@ -111,7 +112,10 @@ def _colon_labels(m: Matcher, words: list[Word], max_words: int) -> list[tuple[L
     for j, w in enumerate(words):
         if not w.text.endswith(":"):
             continue
-        for k in range(min(j + 1, max_words), 0, -1):  # longest first
+        prev_colon = max((i for i in range(j) if words[i].text.endswith(":")), default=-1)
+        # Longest first, never across an earlier colon: that label's value ends here ("name: | Hier:" read
+        # from a pixelated value is no label "name … Hier").
+        for k in range(min(j - prev_colon, max_words), 0, -1):
             lab = m.lookup(" ".join(x.text for x in words[j - k + 1:j + 1]))
             if lab is not None:
                 out.append((lab, j - k + 1, j))
@@ -199,7 +203,8 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
                         if not value:
                             continue
                     if value:
-                        spans.append(Span(line, value, "payment-details", to_cell_end=True, left=value[0].x))
+                        spans.append(Span(line, value, "payment-details", to_cell_end=True, left=value[0].x,
+                                          label_end=cell[k - 1].x1))
                     else:  # a pre-pixelated or blurred value: OCR reads nothing (or only specks) in it
                         unread.append(Unread(li, cell[:k], True, "payment-details"))
                     continue

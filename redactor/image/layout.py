@@ -47,6 +47,11 @@ class Line:
         real = sorted(w.h for w in self.words if sum(ch.isalnum() for ch in w.text) >= 3)
         return max(4, real[len(real) // 2]) if real else self.height
 
+    def is_speck(self, w: Word) -> bool:
+        """What OCR reads in a blur or pixelation: much shorter than the line's words, or a scrap of two or
+        three characters it has no confidence in."""
+        return w.h < 0.6 * self.word_height or (w.conf < 30 and sum(ch.isalnum() for ch in w.text) <= 3)
+
     def band(self) -> tuple[int, int]:
         """Top and bottom of the line's text, ignoring boxes Tesseract stretched over two rows (it does that
         for '-', '/' and words next to borders)."""

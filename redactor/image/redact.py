@@ -162,17 +162,19 @@ def _ink_left(gray: np.ndarray, y0: int, y1: int, x: int, stop: int, h: int) -> 
     return leftmost, stop + max(i, 0)
 
 
-def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
+def _span_box(sp: Span, gray: np.ndarray, width: int, height: int, lines: Sequence[Line] = ()) -> Box:
     y0, y1, h = _band(sp.line, sp.words)
     padx = round(0.3 * h) + 2
     first, last = sp.words[0], max(sp.words, key=lambda w: w.x1)
     before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
     # Specks OCR read in a blur or pixelation right of the value are no next cell to stop at.
-    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words
-             and w.h >= 0.6 * sp.line.word_height]
+    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words and not sp.line.is_speck(w)]
     # Tesseract's word boxes can miss a glyph's edge ('+', 'f'): start at the ink actually there.
     prev_x1 = max(before) if before else 0
-    start, prev_ink = _ink_left(gray, y0, y1, sp.left if sp.left is not None else first.x, max(0, prev_x1 - h), h)
+    left = sp.left if sp.left is not None else first.x
+    if sp.label_end is not None:  # a row's value: OCR can miss its pixelated or blurred start entirely
+        left = min(left, _ink_start(gray, y0, y1, sp.label_end + 2, left, h))
+    start, prev_ink = _ink_left(gray, y0, y1, left, max(0, prev_x1 - h), h)
     if before:
         start = max(start, prev_x1 + 1)  # glyphs run together with the label: never start inside it
     x0 = start - padx
@@ -182,10 +184,45 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int) -> Box:
     limit = (min(after) + last.x1) // 2 if after else width  # never into the next cell of the line
     x1 = min(x1, limit)
     if sp.to_cell_end:
-        x1 = max(x1, _cell_end(gray, y0, y1, x1, limit) - 1)
+        # From past the ink: a blurred or pixelated tail OCR did not read has edges of its own.
+        past = min(limit, _ink_end(gray, y0, y1, x1, limit, h)[0])
+        x1 = max(x1, _cell_end(gray, y0, y1, past, limit) - 1)
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(width, x1), min(height, y1)
+    # Never grow into another line OCR read over the same columns.
+    above = [ln.band()[1] for ln in lines if ln is not sp.line and ln.band()[1] < y0 + h // 2
+             and any(w.x < x1 and w.x1 > x0 for w in ln.words)]
+    below = [ln.band()[0] for ln in lines if ln is not sp.line and ln.band()[0] > y1 - h // 2
+             and any(w.x < x1 and w.x1 > x0 for w in ln.words)]
+    g0, g1 = _grow_band(gray, x0, x1, y0, y1, h)
+    y0 = min(y0, max([g0] + [b + 1 for b in above]))
+    y1 = max(y1, min([g1] + [t - 1 for t in below]))
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0), sp.reason)
+
+
+def _grow_band(gray: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: int) -> tuple[int, int]:
+    """Rows y0..y1 grown up and down while the rows just outside still hold ink over x0..x1 (a blur or
+    pixelation is taller than the words OCR read in it), by at most most of a text height each way. Stops at
+    the first blank row (the gap to the next line) and at an even horizontal line (a field's border)."""
+    top, bottom = max(0, y0 - h), min(gray.shape[0], y1 + h)
+    region = gray[top:bottom, x0:x1].astype(np.int16)
+    if region.size == 0:
+        return y0, y1
+    bg = int(np.bincount(region.ravel().clip(0, 255)).argmax())
+
+    def inked(y: int) -> bool:
+        row = region[y - top]
+        off = np.abs(row - bg) > 12
+        return int(off.sum()) >= 2 and not (off.mean() >= 0.9 and row.std() < 6)
+
+    cap = round(0.8 * h)
+    n0 = 0
+    while n0 < cap and y0 - n0 - 1 >= top and inked(y0 - n0 - 1):
+        n0 += 1
+    n1 = 0
+    while n1 < cap and y1 + n1 < bottom and inked(y1 + n1):
+        n1 += 1
+    return y0 - n0 - (1 if n0 else 0), y1 + n1 + (1 if n1 else 0)
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -266,40 +303,57 @@ def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box],
     gray = preprocess.to_gray(image)
     found = find_spans(words, gray)
     lines, spans = found.lines, found.spans
-    raw = [_span_box(sp, gray, width, height) for sp in spans]
+    raw = [_span_box(sp, gray, width, height, lines) for sp in spans]
     raw += _unread_field_boxes(found, gray, width, height)
     span_ids = {id(w) for sp in spans for w in sp.words}
     # Amounts and times are kept when a fill passes over them, but not a speck OCR read as a digit in a blur.
     protect = [w for ln in lines for w in ln.words if id(w) not in span_ids and
-               (is_protected(w) or (is_plain_value(w) and w.h >= 0.6 * ln.word_height) or id(w) in found.label_ids)]
+               (is_protected(w) or (is_plain_value(w) and not ln.is_speck(w)) or id(w) in found.label_ids)]
     return _carve(_merge(raw), protect), _secrets(spans, lines)
 
 
-def _ink_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int, h: int) -> tuple[int, float]:
-    """(first column past the ink that starts at x, the background level). Ink is anything off the commonest
-    level of the band's margins (the field or window); gaps narrower than twice the text height (word spaces,
-    the seams of a pixelation) do not end it. Rows that are a horizontal line (a field's border) are ignored."""
+def _ink_columns(gray: np.ndarray, y0: int, y1: int, x: int, limit: int,
+                 h: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per column from x to limit: (has ink, is a border), and the background level. Ink is anything off the
+    commonest level of the band's margin rows near x (a pixelation can fill most of the text rows; far right of
+    a field the window's own background can be commoner). Rows that are an even horizontal line (a field's
+    border) are ignored; a column off across nearly the whole band is a border: no glyph or pixel block fills a band."""
     band = gray[max(0, y0):max(0, y1), x:limit].astype(np.int16)
     if band.size == 0:
-        return x, 255.0
-    # From the band's margin rows (a pixelation can fill most of the text rows) near x (far right of a field
-    # the window's own background can be the commoner level).
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool), 255.0
     near = band[:, :40 * h]
     margin = np.concatenate([near[:2].ravel(), near[-2:].ravel()])
     bg = int(np.bincount(margin.clip(0, 255)).argmax())
     off = np.abs(band - bg) > 12
-    line_rows = off.mean(axis=1) >= 0.9
+    line_rows = (off.mean(axis=1) >= 0.9) & (band.std(axis=1) < 6)  # a long pixelation is no even line
     off[line_rows, :] = False
     ink = off.sum(axis=0) >= 2  # one odd pixel is JPEG noise
+    text_rows = off[~line_rows] if (~line_rows).any() else off
+    return ink, text_rows.mean(axis=0) >= 0.85, float(bg)
+
+
+def _ink_end(gray: np.ndarray, y0: int, y1: int, x: int, limit: int, h: int) -> tuple[int, float]:
+    """(first column past the ink that starts at x, the background level). Gaps narrower than twice the text
+    height (word spaces, the seams of a pixelation) do not end the ink; a border does."""
+    ink, border, bg = _ink_columns(gray, y0, y1, x, limit, h)
     last, blank = -1, 0
     for i, v in enumerate(ink):
+        if border[i]:
+            break
         if v:
             last, blank = i, 0
         else:
             blank += 1
             if blank > 2 * h:
                 break
-    return x + last + 1, float(bg)
+    return x + last + 1, bg
+
+
+def _ink_start(gray: np.ndarray, y0: int, y1: int, x: int, limit: int, h: int) -> int:
+    """The first column of ink (not a border) from x on, or `limit`."""
+    ink, border, _ = _ink_columns(gray, y0, y1, x, limit, h)
+    hits = np.flatnonzero(ink & ~border)
+    return x + int(hits[0]) if hits.size else limit
 
 
 def _field_bottom(gray: np.ndarray, x0: int, x1: int, y: int, y_max: int, bg: float) -> int | None:
