@@ -311,3 +311,31 @@ def test_real_screenshots_with_personal_data_meet_targets(name: str, shared_dir:
     shot.keep = [bisqwindows.GtWord(k["what"], tuple(k["box"]), "keep") for k in ann.get("keep", [])]
     sc = bisqwindows.score(shot, red.boxes, None)
     assert sc["missed"] == [] and sc["touched"] == []
+
+
+def test_junk_read_in_a_pixelated_value_does_not_extend_the_label_before_it() -> None:
+    # Real image 8 at 1.5x: "Account owner full name: | Hier: eed lee", the pixelated name read as junk
+    # with a colon; "Account owner full name: | Hier:" fuzzy-matched a longer label and the fill started
+    # after "Hier:", leaving the start of the name.
+    image = Image.new("RGB", (800, 60), "white")
+    draw = ImageDraw.Draw(image)
+    _pixelate(draw, 190, 18, 420, 36)
+    draw.rectangle((262, 18, 269, 35), fill="white")  # a seam as light as the field
+    words = (_row(20, 20, "Account owner full name:", h=12)
+             + [Word("|", 190, 16, 6, 22, 79.0), Word("Hier:", 200, 18, 60, 20, 3.0),
+                Word("eed", 270, 18, 50, 20, 41.0), Word("lee", 330, 18, 45, 20, 31.0)])
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((190, 18, 420, 36), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words[:4])
+
+
+def test_fill_grows_over_a_blur_taller_than_the_words_read_in_it() -> None:
+    # Real image 18 at 1.5x: OCR reads a short word in the middle of a tall blurred name under its label.
+    image = Image.new("RGB", (800, 110), (244, 244, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((21, 30, 770, 85), fill="white")
+    _pixelate(draw, 36, 42, 255, 72, block=15)
+    words = _row(10, 34, "Account owner full name", h=15) + [Word("hE", 46, 57, 59, 14, 30.0)]
+    red = detect(image, ocr=FakeOcr(words))
+    assert _inside((36, 42, 255, 72), red.boxes)
+    assert not any(_touched(w, red.boxes) for w in words[:4])

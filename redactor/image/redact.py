@@ -167,8 +167,10 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int, lines: Sequen
     padx = round(0.3 * h) + 2
     first, last = sp.words[0], max(sp.words, key=lambda w: w.x1)
     before = [w.x1 for w in sp.line.words if w.x1 <= first.x and w not in sp.words]
-    # Specks OCR read in a blur or pixelation right of the value are no next cell to stop at.
-    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words and not sp.line.is_speck(w)]
+    # Specks and scraps OCR reads (with little confidence) in a blur or pixelation right of the value are no
+    # next cell to stop at.
+    after = [w.x for w in sp.line.words if w.x >= last.x1 and w not in sp.words
+             and not sp.line.is_speck(w) and w.conf >= 30]
     # Tesseract's word boxes can miss a glyph's edge ('+', 'f'): start at the ink actually there.
     prev_x1 = max(before) if before else 0
     left = sp.left if sp.left is not None else first.x
@@ -189,14 +191,16 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int, lines: Sequen
         x1 = max(x1, _cell_end(gray, y0, y1, past, limit) - 1)
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(width, x1), min(height, y1)
-    # Never grow into another line OCR read over the same columns.
-    above = [ln.band()[1] for ln in lines if ln is not sp.line and ln.band()[1] < y0 + h // 2
-             and any(w.x < x1 and w.x1 > x0 for w in ln.words)]
-    below = [ln.band()[0] for ln in lines if ln is not sp.line and ln.band()[0] > y1 - h // 2
-             and any(w.x < x1 and w.x1 > x0 for w in ln.words)]
+    # Neither the margin nor the growth reaches into words read with confidence on the lines above and below
+    # over the same columns (a popup's JSON key is no label, yet must stay untouched).
+    t0, t1 = sp.line.band()
+    near = [w for ln in lines if ln is not sp.line for w in ln.words
+            if w.x < x1 and w.x1 > x0 and w.conf >= 50 and sum(ch.isalnum() for ch in w.text) >= 2]
+    above = [w.y1 for w in near if w.y1 <= t0]
+    below = [w.y for w in near if w.y >= t1]
     g0, g1 = _grow_band(gray, x0, x1, y0, y1, h)
-    y0 = min(y0, max([g0] + [b + 1 for b in above]))
-    y1 = max(y1, min([g1] + [t - 1 for t in below]))
+    y0 = min(max([y0] + [b + 1 for b in above]), max([g0] + [b + 1 for b in above]), t0 - 1)
+    y1 = max(min([y1] + [t - 1 for t in below]), min([g1] + [t - 1 for t in below]), t1 + 1)
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0), sp.reason)
 
 
