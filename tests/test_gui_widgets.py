@@ -245,8 +245,11 @@ def test_gui_command_without_a_screen_says_so(tmp_path: Path) -> None:
 
 
 def test_a_job_outliving_its_page_calls_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QLabel
 
+    # Jobs earlier tests cancelled may still hold the pool's threads (an OCR run cannot stop midway).
+    assert QThreadPool.globalInstance().waitForDone(60_000)
     gate = threading.Event()
     page = QLabel("page")
     calls: list[object] = []

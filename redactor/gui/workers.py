@@ -151,7 +151,9 @@ class _Relay(QObject):
     def on_finished(self) -> None:
         if self._finished:
             self._finished()
-        self.deleteLater()
+        # No deleteLater() here: the relay lives until its owner (the page) does. Deferring its deletion
+        # crashed Qt now and then (in ~QObject, from the deferred delete, when the page went away around the
+        # same time); a relay is a few hundred bytes per job.
 
 
 class _Runnable(QRunnable):
