@@ -135,9 +135,10 @@ def run_tesseract_tsv(gray: Image.Image, *, lang: str = "eng", psm: int = 3, ext
 
 
 def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = (),
-                       ready: list[subprocess.Popen[bytes]] | None = None) -> list[str]:
+                       ready: list[subprocess.Popen[bytes]] | None = None, refill: int = 0) -> list[str]:
     """Tesseract on several images at once, one single-threaded process each, all running in parallel, TSV out
-    (in order). Processes in `ready` (started with the same command) are used first and removed from it."""
+    (in order). Processes in `ready` (started with the same command) are used first and removed from it; then
+    it is topped up to `refill` processes, which load their model while these images are read."""
     cmd = tesseract_command(lang, psm, extra)
     procs: list[subprocess.Popen[bytes]] = []
     inputs: list[bytes] = []
@@ -149,6 +150,8 @@ def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int
             while ready and ready[0].poll() is not None:  # a spare that died is of no use
                 ready.pop(0)
             procs.append(ready.pop(0) if ready else start_tesseract(cmd))
+        while ready is not None and len(ready) < refill:
+            ready.append(start_tesseract(cmd))
         if len(procs) == 1:
             return [_collect(procs[0], inputs[0])]
         # communicate() feeds one process and waits for it: one thread each, or the second process would sit
@@ -208,18 +211,22 @@ class TesseractOcr:
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
         self.jobs = jobs or default_jobs()
         self._ready: list[subprocess.Popen[bytes]] = []
+        self._keep_ready = 0  # after warm(): one process kept loaded for the next call (the verification pass)
         # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
 
     def warm(self, count: int) -> None:
         """Start Tesseract processes now, up to `count` waiting: each loads its model while the caller decodes
-        and prepares the image, and words() uses them first. Raises TesseractMissing early when there is none."""
+        and prepares the image, and words() uses them first; from then on each words() call starts one for the
+        next call (the verification pass) while it runs. Raises TesseractMissing early when there is none."""
+        self._keep_ready = 1
         self._ready[:] = [p for p in self._ready if p.poll() is None]
         if len(self._ready) < count:
             cmd = tesseract_command(self.lang, self.psm)
             self._ready.extend(start_tesseract(cmd) for _ in range(count - len(self._ready)))
 
     def close(self) -> None:
+        self._keep_ready = 0
         stop_processes(self._ready)
 
     def words(self, image: Image.Image) -> list[Word]:
@@ -233,7 +240,7 @@ class TesseractOcr:
         bounds = [0, *cuts, arr.shape[0]]
         strips = [gray.crop((0, a, gray.width, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         words: list[Word] = []
-        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready)
+        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=self._keep_ready)
         for top, tsv in zip(bounds, tsvs, strict=False):
             words.extend(parse_tsv(tsv, dy=top))
         return [scale_word(w, scale) for w in tighten(words, arr)]

@@ -29,7 +29,7 @@ from redactor.image import preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
 from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
-from redactor.image.ocr import OcrEngine, RectEdges, TesseractOcr, Word, default_jobs
+from redactor.image.ocr import OcrEngine, RectEdges, TesseractOcr, Word
 
 log = logging.getLogger(__name__)
 
@@ -685,9 +685,10 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
             name = f"{stem}-{n}.png"
         used.add(name)
         jobs.append((Path(p), out_dir / name))
-    # Each screenshot already keeps default_jobs() cores busy (its strips are OCR'd in parallel); more workers
-    # than cores / strips only make the Tesseract processes fight over the cores.
-    workers = workers or max(1, (os.cpu_count() or 1) // default_jobs())
+    # One worker per core although each screenshot OCRs its strips in parallel: measured on 2 cores, two workers
+    # fill the gaps one leaves (decoding, rules, PNG writing) and finish the benchmark's 40 images in 11.3 s
+    # against 14.7 s for one.
+    workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
         return [_batch_one(j) for j in jobs]
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
