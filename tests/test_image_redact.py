@@ -241,6 +241,21 @@ def test_row_label_behind_a_popup_does_not_take_the_popups_words() -> None:
     assert not any(_touched(w, red.boxes) for w in behind + email_key + name_key)
 
 
+def test_a_grid_line_right_of_a_payment_details_label_is_no_popup_edge() -> None:
+    # Review find: a thin grey divider between the label and the value column looked like a popup's edge, so
+    # the whole value was dropped (no box at all). The backgrounds either side of it are the same.
+    image = Image.new("RGB", (700, 140), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line([(260, 0), (260, 139)], fill=(200, 200, 200), width=1)
+    label = _row(60, 20, "BTC buyer payment details:")
+    value = _row(60, 280, "Holder Alice Smith, Acct 12345678")
+    for w in label + value:
+        draw.rectangle([w.x, w.y + 2, w.x1, w.y1 - 2], fill="black")  # ink where the words are
+    red = detect(image, ocr=FakeOcr(label + value))
+    assert all(_covered(w, red.boxes) for w in value)
+    assert not any(_touched(w, red.boxes) for w in label)
+
+
 def test_label_with_colon_takes_the_next_cell_whatever_the_line_holds() -> None:
     # Real image 12, maker e-mail: the popup's line merges with a label of the window behind (3 cells); the
     # next line's JSON key is no reason to give up on the value right of "emailOrMobileNr":.

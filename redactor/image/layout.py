@@ -118,5 +118,15 @@ def overlay_edge(gray: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> int | 
     col = strip[:, 1:-1]
     step = np.maximum(np.abs(col - strip[:, :-2]), np.abs(col - strip[:, 2:]))
     edge = ((step > 25).mean(axis=0) >= 0.9) & (col.std(axis=0) < 12)
-    hits = np.flatnonzero(edge)
-    return x0 + int(hits[0]) if hits.size else None
+    # Above and below the text band, the backgrounds either side of a popup's edge differ (a dimmed window
+    # behind, the popup's own in front); either side of a table's grid line or a column divider they do not,
+    # and cutting the row there would leave its payment details unredacted.
+    outside = np.r_[0:max(0, y0 - top), min(strip.shape[0], y1 - top):strip.shape[0]]
+    reach = 2 * h
+    for i in np.flatnonzero(edge):
+        x = x0 + int(i)
+        left = gray[top:bottom, max(0, x - reach):max(0, x - 1)][outside]
+        right = gray[top:bottom, x + 2:x + 2 + reach][outside]
+        if left.size and right.size and abs(float(np.median(left)) - float(np.median(right))) >= 8:
+            return x
+    return None
