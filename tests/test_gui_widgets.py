@@ -262,3 +262,28 @@ def test_a_job_outliving_its_page_calls_nothing(qtbot) -> None:  # type: ignore[
         gate.set()
     qtbot.wait(20)
     assert calls == []
+
+
+def test_a_finished_job_and_its_result_are_not_kept_by_its_page(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import gc
+    import weakref
+
+    from PySide6.QtWidgets import QLabel
+
+    page = QLabel("page")
+    qtbot.addWidget(page)
+    seen: list[str] = []
+    job = workers.Job("reading", lambda _ctl: "preview of an unredacted screenshot")
+    job.on(page, done=lambda r, j=job: seen.append(j.what))  # callbacks often hold their job, as pages do
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        workers.start(job)
+    qtbot.waitUntil(lambda: workers.running() == 0, timeout=5000)
+    ref = weakref.ref(job)
+    del job
+    assert seen == ["reading"]
+
+    def released() -> bool:
+        gc.collect()
+        return ref() is None
+
+    qtbot.waitUntil(released, timeout=3000)  # fails when the page's relay still holds the job and its result

@@ -13,12 +13,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from redactor.errors import RedactorError
 
 log = logging.getLogger(__name__)
 
+RELEASE_DELAY_MS = 500  # see Job.forget
 PROGRESS_INTERVAL = 0.05  # seconds; the core may report per line, the window needs ~20 updates a second at most
 
 
@@ -84,6 +85,13 @@ class Job(QObject):
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    @Slot()
+    def forget(self) -> None:
+        """After `finished` was delivered (GUI thread): stop keeping this job alive, a moment later. The pool
+        thread may still be returning from run() with a reference to it; the last reference must be dropped
+        here, on the thread its QObject belongs to, not there."""
+        QTimer.singleShot(RELEASE_DELAY_MS, lambda: _alive.discard(self))
 
     def run(self) -> None:
         """Runs on a pool thread."""
@@ -151,9 +159,10 @@ class _Relay(QObject):
     def on_finished(self) -> None:
         if self._finished:
             self._finished()
-        # No deleteLater() here: the relay lives until its owner (the page) does. Deferring its deletion
-        # crashed Qt now and then (in ~QObject, from the deferred delete, when the page went away around the
-        # same time); a relay is a few hundred bytes per job.
+        # No deleteLater() here: deferring the relay's deletion crashed Qt now and then (in ~QObject, when the
+        # page went away around the same time), so it lives as long as its page. It must not keep the job's
+        # callbacks, though: they hold the job and its result (a screenshot's unredacted preview).
+        self._done = self._failed = self._progress = self._finished = None
 
 
 class _Runnable(QRunnable):
@@ -171,7 +180,7 @@ _alive: set[Job] = set()  # keeps Python wrappers alive until their signals have
 
 def start(job: Job, pool: QThreadPool | None = None) -> Job:
     _alive.add(job)
-    job.finished.connect(lambda: _alive.discard(job))
+    job.finished.connect(job.forget)  # a lambda naming the job would be a cycle Python cannot collect
     (pool or QThreadPool.globalInstance()).start(_Runnable(job))
     return job
 
