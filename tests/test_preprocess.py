@@ -36,16 +36,16 @@ def test_components_join_a_u_shape_that_meets_only_at_the_bottom() -> None:
 def test_components_count_matches_a_flood_fill(seed: int) -> None:
     rng = np.random.default_rng(seed)
     ink = rng.random((23, 31)) < 0.35
-    hs, _ = preprocess.component_boxes(ink)
-    # Reference: flood fill with an explicit stack.
+    hs, ws = preprocess.component_boxes(ink)
+    # Reference: flood fill with an explicit stack, each component's bounding box.
     seen = np.zeros_like(ink)
-    count = 0
+    expected = []
     for y, x in zip(*np.nonzero(ink), strict=True):
         if seen[y, x]:
             continue
-        count += 1
         stack = [(y, x)]
         seen[y, x] = True
+        ys, xs = [y], [x]
         while stack:
             cy, cx = stack.pop()
             for dy in (-1, 0, 1):
@@ -54,7 +54,16 @@ def test_components_count_matches_a_flood_fill(seed: int) -> None:
                     if 0 <= ny < 23 and 0 <= nx < 31 and ink[ny, nx] and not seen[ny, nx]:
                         seen[ny, nx] = True
                         stack.append((ny, nx))
-    assert len(hs) == count
+                        ys.append(ny)
+                        xs.append(nx)
+        expected.append((max(ys) - min(ys) + 1, max(xs) - min(xs) + 1))
+    assert sorted(zip(hs.tolist(), ws.tolist(), strict=True)) == sorted(expected)
+
+
+def test_empty_and_tiny_images_are_prepared_without_error() -> None:
+    for size in ((0, 0), (1, 1), (3, 40), (24, 24)):
+        prepared = preprocess.prepare(Image.new("RGB", size, "white"))
+        assert prepared.image.size == size and prepared.scale == 1.0
 
 
 def test_otsu_splits_two_populations_between_them() -> None:

@@ -125,13 +125,9 @@ def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+        with proc:  # closes its pipes and waits for it
+            pass
     procs.clear()
-
-
-def run_tesseract_tsv(gray: Image.Image, *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> str:
-    """One Tesseract call on an 8-bit image, TSV out. Raises TesseractMissing / RedactorError."""
-    return run_tesseract_many([gray], lang=lang, psm=psm, extra=extra)[0]
 
 
 def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = (),
@@ -139,6 +135,8 @@ def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int
     """Tesseract on several images at once, one single-threaded process each, all running in parallel, TSV out
     (in order). Processes in `ready` (started with the same command) are used first and removed from it; then
     it is topped up to `refill` processes, which load their model while these images are read."""
+    if not images:
+        return []
     cmd = tesseract_command(lang, psm, extra)
     procs: list[subprocess.Popen[bytes]] = []
     inputs: list[bytes] = []
@@ -156,8 +154,14 @@ def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int
             return [_collect(procs[0], inputs[0])]
         # communicate() feeds one process and waits for it: one thread each, or the second process would sit
         # waiting for its stdin until the first one is done.
-        with ThreadPoolExecutor(len(procs)) as pool:
+        pool = ThreadPoolExecutor(len(procs))
+        try:
             return list(pool.map(_collect, procs, inputs))
+        except BaseException:
+            stop_processes(procs)  # a failed strip: stop the others now rather than wait for them
+            raise
+        finally:
+            pool.shutdown(wait=True)
     finally:
         stop_processes(procs)
 
@@ -194,11 +198,6 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     return cuts
 
 
-def default_jobs() -> int:
-    """Tesseract processes one screenshot uses at once (strips OCR'd in parallel)."""
-    return min(2, os.cpu_count() or 1)
-
-
 class TesseractOcr:
     """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
 
@@ -209,24 +208,24 @@ class TesseractOcr:
         self.psm = psm
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
-        self.jobs = jobs or default_jobs()
+        self.jobs = jobs or min(2, os.cpu_count() or 1)
         self._ready: list[subprocess.Popen[bytes]] = []
-        self._keep_ready = 0  # after warm(): one process kept loaded for the next call (the verification pass)
+        self._prefetch = 0  # after warm(): the next words() call starts one process for the call after it
         # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
 
     def warm(self, count: int) -> None:
         """Start Tesseract processes now, up to `count` waiting: each loads its model while the caller decodes
-        and prepares the image, and words() uses them first; from then on each words() call starts one for the
-        next call (the verification pass) while it runs. Raises TesseractMissing early when there is none."""
-        self._keep_ready = 1
+        and prepares the image, and words() uses them first; the next words() call also starts one for the call
+        after it (the verification pass) while it runs. Raises TesseractMissing early when there is none."""
+        self._prefetch = 1
         self._ready[:] = [p for p in self._ready if p.poll() is None]
         if len(self._ready) < count:
             cmd = tesseract_command(self.lang, self.psm)
             self._ready.extend(start_tesseract(cmd) for _ in range(count - len(self._ready)))
 
     def close(self) -> None:
-        self._keep_ready = 0
+        self._prefetch = 0
         stop_processes(self._ready)
 
     def words(self, image: Image.Image) -> list[Word]:
@@ -240,7 +239,8 @@ class TesseractOcr:
         bounds = [0, *cuts, arr.shape[0]]
         strips = [gray.crop((0, a, gray.width, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         words: list[Word] = []
-        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=self._keep_ready)
+        refill, self._prefetch = self._prefetch, 0  # once: the verification pass needs no successor
+        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=refill)
         for top, tsv in zip(bounds, tsvs, strict=False):
             words.extend(parse_tsv(tsv, dy=top))
         return [scale_word(w, scale) for w in tighten(words, arr)]

@@ -35,9 +35,9 @@ class Prepared:
 
 
 def to_gray(image: Image.Image) -> np.ndarray:
-    if image.mode != "L":
-        image = image.convert("RGB").convert("L")  # ITU-R 601 luma
-    return np.asarray(image)
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    return np.asarray(image.convert("L") if image.mode == "RGB" else image)  # ITU-R 601 luma
 
 
 def normalise_polarity(gray: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -188,6 +188,8 @@ def upscale2(gray: np.ndarray) -> np.ndarray:
 
 def prepare(image: Image.Image) -> Prepared:
     gray = to_gray(image)
+    if gray.size == 0:
+        return Prepared(Image.fromarray(gray), 1.0, False)
     gray, inverted = normalise_polarity(gray)
     scale = 1
     h, w = gray.shape

@@ -14,8 +14,9 @@ import os
 import struct
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,20 @@ def _to_rgb(im: Image.Image) -> Image.Image:
 
 def _default_ocr(ocr: OcrEngine | None) -> OcrEngine:
     return ocr if ocr is not None else TesseractOcr()
+
+
+@contextmanager
+def _ocr_session(ocr: OcrEngine | None) -> Iterator[OcrEngine]:
+    """The given engine, or a Tesseract one for this call. Two Tesseract processes start loading their model
+    now, while the image is decoded and prepared: detection takes them (and starts the verification pass's
+    while it reads), about 60 ms each off the critical path. An engine made here is closed at the end."""
+    engine = _default_ocr(ocr)
+    try:
+        engine.warm(2)
+        yield engine
+    finally:
+        if ocr is None:
+            engine.close()
 
 
 def _band(line: Line, words: list[Word]) -> tuple[int, int, int]:
@@ -554,15 +569,9 @@ class UnsafeRedaction(UnsafeOutput):
 def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.Image, Redaction]:
     """Detect, fill, verify; widen and redo while verification still reads personal data; raise UnsafeOutput
     when it still does after that (nothing may be written then)."""
-    engine = _default_ocr(ocr)
-    try:
-        # Tesseract processes load their model while the image is prepared (detection), and while the rules
-        # run and the fill is drawn (verification): about 60 ms each off the critical path.
-        engine.warm(2)
+    with _ocr_session(ocr) as engine:
         red = detect(image, ocr=engine)
         boxes = list(red.boxes)
-        if boxes:
-            engine.warm(1)
         rendered = render(image, boxes)
         problems, leaks = _verify(rendered, red, boxes, engine)
         rounds = 0
@@ -572,9 +581,6 @@ def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.I
             boxes = _widen(boxes, leaks, image.width, image.height)
             rendered = render(image, boxes)
             problems, leaks = _verify(rendered, red, boxes, engine)
-    finally:
-        if ocr is None:
-            engine.close()
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
                        secrets=red.secrets)
     if problems:
@@ -641,14 +647,9 @@ def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
             raise BadInput(f"Refusing to overwrite the original screenshot {src.name}; choose another output name.")
         if target is not None:
             check_output_path(Path(target))
-    engine = _default_ocr(ocr)
-    try:
-        engine.warm(2)  # Tesseract loads its model while the file is decoded
+    with _ocr_session(ocr) as engine:  # Tesseract loads its model while the file is decoded
         image = load_image(src)
         rendered, redaction = redact(image, ocr=engine)
-    finally:
-        if ocr is None:
-            engine.close()
     write_clean_png(rendered, dst)
     if boxes_json is not None:
         write_bytes_atomic(Path(boxes_json), (json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode())
