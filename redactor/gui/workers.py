@@ -168,11 +168,14 @@ class _Relay(QObject):
 class _Runnable(QRunnable):
     def __init__(self, job: Job) -> None:
         super().__init__()
-        self.job = job
+        self.job: Job | None = job
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        self.job.run()
+        # The runnable's Python side may outlive it; it must not keep the job (and its result) alive.
+        job, self.job = self.job, None
+        if job is not None:
+            job.run()
 
 
 _alive: set[Job] = set()  # keeps Python wrappers alive until their signals have been delivered
