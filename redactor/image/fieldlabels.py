@@ -187,6 +187,10 @@ class Matcher:
             # long labels of every language, too long to match ordinary UI text by chance.
             self.fuzzy += [lab for lang in sorted(d.by_lang) if lang != "en" for lab in d.by_lang[lang]
                            if len(lab.norm) >= LONG_LABEL]
+        # By length: a lookup only visits labels whose length is within its fuzzy window (order kept).
+        self._by_len: dict[int, list[tuple[int, Label]]] = {}
+        for i, lab in enumerate(self.fuzzy):
+            self._by_len.setdefault(len(lab.norm), []).append((i, lab))
 
     def lookup(self, text: str) -> Label | None:
         norm = normalise(text)
@@ -202,9 +206,9 @@ class Matcher:
         sm = difflib.SequenceMatcher(autojunk=False)
         sm.set_seq2(norm)
         n = len(norm)
-        for lab in self.fuzzy:
-            if abs(len(lab.norm) - n) > n * 0.2 + 1:
-                continue
+        span = int(n * 0.2 + 1)
+        candidates = sorted(c for size in range(n - span, n + span + 1) for c in self._by_len.get(size, ()))
+        for _, lab in candidates:  # in list order: the first of equally good matches wins, as before
             sm.set_seq1(lab.norm)
             if sm.real_quick_ratio() < cutoff or sm.quick_ratio() < cutoff:
                 continue
