@@ -686,9 +686,8 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
             name = f"{stem}-{n}.png"
         used.add(name)
         jobs.append((Path(p), out_dir / name))
-    # One worker per core although each screenshot OCRs its strips in parallel: measured on 2 cores, two workers
-    # fill the gaps one leaves (decoding, rules, PNG writing) and finish the benchmark's 40 images in 11.3 s
-    # against 14.7 s for one.
+    # One worker per core although each screenshot OCRs its strips in parallel: the workers fill the gaps one
+    # leaves (decoding, rules, PNG writing); bench_images.py measures both (README, batch row).
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
         return [_batch_one(j) for j in jobs]
