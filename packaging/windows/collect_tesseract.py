@@ -92,11 +92,8 @@ def check_pin(records: dict[str, dict[str, object]], version: str, build: str) -
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def verify_archives(records: dict[str, dict[str, object]], pkgs_dirs: list[Path]) -> None:
