@@ -58,6 +58,11 @@ class Word(RectEdges):
     h: int
     conf: float
 
+    def read_surely(self, min_conf: float, min_chars: int) -> bool:
+        """Real text rather than what OCR makes of a blur, a border or noise: at least `min_chars` letters or
+        digits, read with at least `min_conf` confidence (the bar differs by what is at stake)."""
+        return self.conf >= min_conf and sum(ch.isalnum() for ch in self.text) >= min_chars
+
 
 class OcrEngine(Protocol):
     def words(self, image: Image.Image) -> list[Word]: ...

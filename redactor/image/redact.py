@@ -210,7 +210,7 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int, lines: Sequen
     # over the same columns (a popup's JSON key is no label, yet must stay untouched).
     t0, t1 = sp.line.band()
     near = [w for ln in lines if ln is not sp.line for w in ln.words
-            if w.x < x1 and w.x1 > x0 and w.conf >= 50 and sum(ch.isalnum() for ch in w.text) >= 2]
+            if w.x < x1 and w.x1 > x0 and w.read_surely(50, 2)]
     above = [w.y1 for w in near if w.y1 <= t0]
     below = [w.y for w in near if w.y >= t1]
     g0, g1 = _grow_band(gray, x0, x1, y0, y1, h)
@@ -406,7 +406,7 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
             # The next label or text read with confidence below (junk read from a blur is no limit; nor is
             # a label entirely left of this one: that is the window behind a popup).
             tops = [w.y for w in ln.words if w.y > y_lab and w.x < label[-1].x1 + 4 * h and w.x1 > label[0].x
-                    and (id(w) in found.label_ids or (w.conf >= 80 and sum(ch.isalnum() for ch in w.text) >= 3))]
+                    and (id(w) in found.label_ids or w.read_surely(80, 3))]
             if tops:
                 next_top = min(tops) - 1
                 break
@@ -514,8 +514,7 @@ def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> 
             problems.add("redacted text still readable")
             leaks.append(w)
             continue
-        alnum = sum(ch.isalnum() for ch in w.text)
-        if alnum >= 3 and w.conf >= 60:
+        if w.read_surely(60, 3):
             for b in boxes:
                 ix = min(b.x1, w.x1) - max(b.x, w.x)
                 iy = min(b.y1, w.y1) - max(b.y, w.y)
