@@ -6,7 +6,7 @@ Layout written to OUT (it becomes `resources/tesseract/` inside the app):
     lib*.so.*                 every shared library it needs that is not part of glibc (found with ldd), except
                               libarchive and libcurl: small stand-ins compiled from stubs/ take their place
     tessdata/                 <lang>.traineddata for the requested languages (SHA-256 checked against
-                              packaging/tessdata.sha256) + configs/ (pytesseract's image_to_data needs `tsv`)
+                              packaging/tessdata.sha256) + configs/ (the app asks Tesseract for `tsv` output)
     licenses/<package>        the Debian copyright file of every package a file came from
     SOURCES.json              which Debian package and version each file came from, and its SHA-256
 

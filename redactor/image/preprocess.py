@@ -1,4 +1,4 @@
-"""Preprocessing before OCR, only where it pays (NumPy and Pillow only: see README, "Why no OpenCV").
+"""Preprocessing before OCR, only where it pays (NumPy and Pillow only: README, Design decisions, "No OpenCV").
 
 - Dark themes: Tesseract's LSTM is trained on dark text on light paper; light-on-dark lines are read worse
   (or only after its own slow invert retry), so dark backgrounds are inverted, per region when a light popup
