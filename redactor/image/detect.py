@@ -29,7 +29,7 @@ from redactor.image.fieldlabels import (
     normalise,
     payment_method_names,
 )
-from redactor.image.layout import Line, group_lines, overlay_edge, split_cells
+from redactor.image.layout import Line, group_lines, median_height, overlay_edge, split_cells
 from redactor.image.ocr import Word
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -275,7 +275,7 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
 
 def _unreadable(value: list[Word], label: list[Word]) -> bool:
     """OCR's reading of a pixelated or blurred value: specks, symbols, or words it has no confidence in."""
-    h = sorted(w.h for w in label)[len(label) // 2]
+    h = median_height(label)
     return all(w.h < 0.6 * h or not any(ch.isalnum() for ch in w.text) for w in value)
 
 
@@ -286,16 +286,14 @@ def _unsure(value: list[Word]) -> bool:
 
 
 def _similar_height(a: list[Word], b: list[Word]) -> bool:
-    ha = sorted(w.h for w in a)[len(a) // 2]
-    hb = sorted(w.h for w in b)[len(b) // 2]
-    return 0.7 <= hb / max(1, ha) <= 1.4
+    return 0.7 <= median_height(b) / max(1, median_height(a)) <= 1.4
 
 
 def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tuple[Line, list[Word]] | None:
     """The value of a small label above a field: the next line's cell starting under the label, unless that
     cell is itself a label (label-left windows stack labels)."""
     x0 = cell[0].x
-    med = sorted(w.h for w in cell)[len(cell) // 2]
+    med = median_height(cell)
     h = max(w.h for w in cell if w.h <= 1.6 * med)  # cap height: words like "name" alone are too short
     y_lab = max(w.y1 for w in cell if w.h <= 1.6 * med)
     for nl in lines[li + 1:li + 5]:
@@ -305,7 +303,7 @@ def _field_below(m: Matcher, lines: list[Line], li: int, cell: list[Word]) -> tu
         if top < y_lab:
             continue
         for c in split_cells(nl):
-            if sorted(w.h for w in c)[len(c) // 2] < 0.6 * h:
+            if median_height(c) < 0.6 * h:
                 continue  # specks OCR'd from a blurred or pixelated value: handled as unread
             if abs(c[0].x - x0) <= 1.5 * h:
                 if _label_prefix(m, c, m.d.max_words) is not None:

@@ -8,11 +8,18 @@ gap much wider than a space splits a line into cells (label cell | value cell, o
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from redactor.image.ocr import Word
+
+
+def median_height(words: Sequence[Word]) -> int:
+    """The middle height of some words (the upper one of two middles): typical text height, robust to a few
+    tall or tiny boxes."""
+    return sorted(w.h for w in words)[len(words) // 2]
 
 
 @dataclass
@@ -44,8 +51,8 @@ class Line:
     def word_height(self) -> int:
         """Typical height of the line's real words (three or more letters or digits): specks OCR reads in a
         blur or pixelation do not drag it down."""
-        real = sorted(w.h for w in self.words if sum(ch.isalnum() for ch in w.text) >= 3)
-        return max(4, real[len(real) // 2]) if real else self.height
+        real = [w for w in self.words if sum(ch.isalnum() for ch in w.text) >= 3]
+        return max(4, median_height(real)) if real else self.height
 
     def is_speck(self, w: Word) -> bool:
         """What OCR reads in a blur or pixelation: much shorter than the line's words, or a scrap of two or

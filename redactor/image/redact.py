@@ -219,6 +219,12 @@ def _span_box(sp: Span, gray: np.ndarray, width: int, height: int, lines: Sequen
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0), sp.reason)
 
 
+def _even_lines(rows: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Per row: an even horizontal line (a field's border), off the background almost everywhere and flat (a
+    long pixelation is off the background too, but not flat)."""
+    return (off.mean(axis=1) >= 0.9) & (rows.std(axis=1) < 6)
+
+
 def _grow_band(gray: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: int) -> tuple[int, int]:
     """Rows y0..y1 grown up and down while the rows just outside still hold ink over x0..x1 (a blur or
     pixelation is taller than the words OCR read in it), by at most most of a text height each way. Stops at
@@ -230,9 +236,9 @@ def _grow_band(gray: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: int) -> 
     bg = int(np.bincount(region.ravel().clip(0, 255)).argmax())
 
     def inked(y: int) -> bool:
-        row = region[y - top]
+        row = region[y - top:y - top + 1]
         off = np.abs(row - bg) > 12
-        return int(off.sum()) >= 2 and not (off.mean() >= 0.9 and row.std() < 6)
+        return int(off.sum()) >= 2 and not bool(_even_lines(row, off)[0])
 
     cap = round(0.8 * h)
     n0 = 0
@@ -344,7 +350,7 @@ def _ink_columns(gray: np.ndarray, y0: int, y1: int, x: int, limit: int,
     margin = np.concatenate([near[:2].ravel(), near[-2:].ravel()])
     bg = int(np.bincount(margin.clip(0, 255)).argmax())
     off = np.abs(band - bg) > 12
-    line_rows = (off.mean(axis=1) >= 0.9) & (band.std(axis=1) < 6)  # a long pixelation is no even line
+    line_rows = _even_lines(band, off)
     off[line_rows, :] = False
     ink = off.sum(axis=0) >= 2  # one odd pixel is JPEG noise
     text_rows = off[~line_rows] if (~line_rows).any() else off
