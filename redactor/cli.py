@@ -391,10 +391,13 @@ COMMANDS = (
 def version_text() -> str:
     try:
         from redactor.image.tesseract_bin import tesseract_version_text
+        from redactor.image.tesslib import backend_text
         tess = tesseract_version_text()
+        backend = backend_text()
     except Exception as exc:  # noqa: BLE001 - the version line must never crash
         tess = f"unavailable ({exc})"
-    return f"bisq-redactor {__version__}\nTesseract: {tess}"
+        backend = "unavailable"
+    return f"bisq-redactor {__version__}\nTesseract: {tess}\nOCR: {backend}"
 
 
 def build_parser() -> argparse.ArgumentParser:

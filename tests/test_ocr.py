@@ -1,5 +1,6 @@
-"""The Tesseract runner: strips OCR'd by parallel processes give the words of a whole-image pass, processes
-started ahead of need are used and never left behind."""
+"""The Tesseract runners: strips OCR'd in parallel give the words of a whole-image pass; with processes, those
+started ahead of need are used and never left behind; in process (libtesseract), the same words as the
+Tesseract program, models reused, errors as clear messages."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from redactor.errors import RedactorError
 from redactor.image import ocr as ocr_mod
+from redactor.image import tesslib
 from redactor.image.ocr import TesseractOcr
 from redactor.image.redact import redact_image_file
 from redactor.resources import get_resource_path
@@ -43,8 +46,11 @@ def _page() -> Image.Image:
     return img
 
 
-def test_parallel_strips_read_every_line() -> None:
-    words = TesseractOcr(jobs=2).words(_page())
+@pytest.mark.parametrize("backend", ["process", "library"])
+def test_parallel_strips_read_every_line(backend: str) -> None:
+    if backend == "library" and tesslib.load_library() is None:
+        pytest.skip("libtesseract is not loadable here")
+    words = TesseractOcr(jobs=2, backend=backend).words(_page())
     lines = {w.text for w in words}
     assert {str(i) for i in range(12)} <= lines
     assert sum(w.text == "Satoshi" for w in words) == 12
@@ -55,19 +61,19 @@ def test_parallel_strips_read_every_line() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_warm_processes_are_used_and_none_are_left_behind(tmp_path: Path) -> None:
-    engine = TesseractOcr(jobs=1)
+    engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(2)
     assert len(engine._ready) == 2
     engine.words(_page())
     assert len(engine._ready) == 1  # one was taken for the call
     engine.close()
     assert _tesseract_children() == []
-    redact_image_file(DEMO_SHOT, tmp_path / "clean.png")
+    redact_image_file(DEMO_SHOT, tmp_path / "clean.png", ocr=TesseractOcr(backend="process"))
     assert _tesseract_children() == []
 
 
 def test_a_dead_warm_process_is_skipped() -> None:
-    engine = TesseractOcr(jobs=1)
+    engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
     engine._ready[0].kill()
     engine._ready[0].wait()
@@ -76,7 +82,7 @@ def test_a_dead_warm_process_is_skipped() -> None:
 
 
 def test_engine_collected_stops_its_warm_processes() -> None:
-    engine = TesseractOcr(jobs=1)
+    engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
     proc = engine._ready[0]
     del engine
@@ -93,3 +99,83 @@ def test_run_many_returns_results_in_order() -> None:
     ImageDraw.Draw(b).text((10, 20), "bravo", font=font, fill=0)
     ta, tb = ocr_mod.run_tesseract_many([a, b])
     assert "alpha" in ta and "bravo" in tb
+
+
+needs_library = pytest.mark.skipif(tesslib.load_library() is None, reason="libtesseract is not loadable here")
+
+
+@needs_library
+def test_library_reads_what_the_tesseract_program_reads() -> None:
+    page = _page()
+    assert TesseractOcr(backend="library").words(page) == TesseractOcr(backend="process").words(page)
+
+
+@needs_library
+def test_library_models_are_loaded_once_and_reused() -> None:
+    engine = TesseractOcr(jobs=2, backend="library")
+    engine.words(_page())
+    pool = tesslib.library_pool("eng", 3)
+    assert pool is not None
+    kept = [id(api) for api in pool._idle]
+    assert len(kept) == 2
+    engine.words(_page())
+    assert sorted(id(api) for api in pool._idle) == sorted(kept)
+
+
+@needs_library
+def test_library_errors_are_clear_messages() -> None:
+    with pytest.raises(RedactorError, match="no language data for 'xx'"):
+        TesseractOcr(lang="xx", backend="library").words(_page())
+    pool = tesslib.library_pool("eng", 3)
+    assert pool is not None
+    with pool.lend() as api, pytest.raises(RedactorError, match="gave up"):
+        api.read_tsv(_page(), timeout_s=0.001)
+    with pool.lend() as api:  # a model that timed out reads the next image normally
+        assert "Satoshi" in api.read_tsv(_page(), timeout_s=60)
+
+
+@needs_library
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_forked_worker_does_not_inherit_loaded_models() -> None:
+    import multiprocessing
+
+    TesseractOcr(backend="library").words(_page())
+    assert tesslib._pools
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_pool_count) == 0
+
+
+def _pool_count() -> int:
+    return len(tesslib._pools)
+
+
+def test_backend_env_forces_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(tesslib.BACKEND_ENV, "process")
+    try:
+        engine = TesseractOcr(jobs=1)
+        assert "Satoshi" in {w.text for w in engine.words(_page())}
+        assert engine.backend == "process"
+    finally:
+        monkeypatch.delenv(tesslib.BACKEND_ENV)
+
+
+@needs_library
+def test_library_reads_under_a_decimal_comma_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt sets the user's locale (LC_ALL "") on Linux and macOS; under de_DE Tesseract read no word at all."""
+    import locale
+    import shutil
+    import subprocess
+
+    if not shutil.which("localedef") or not Path("/usr/share/i18n/locales/de_DE").is_file():
+        pytest.skip("cannot build a de_DE locale here")
+    subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(tmp_path / "de_DE.UTF-8")], check=False,
+                   capture_output=True)
+    monkeypatch.setenv("LOCPATH", str(tmp_path))
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+        assert locale.localeconv()["decimal_point"] == ","
+        words = TesseractOcr(backend="library").words(_page())
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
+    assert sum(w.text == "Satoshi" for w in words) == 12

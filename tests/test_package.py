@@ -184,6 +184,8 @@ def test_version_reports_bundled_tesseract(app: Path, bare_env: dict[str, str], 
     assert f"bisq-redactor {__version__}" in res.stdout
     # "tesseract 5.3.0" (Debian), "tesseract 5.5.2" (conda-forge on Windows, Homebrew) or "v5.x.y.date" builds
     assert re.search(r"Tesseract: tesseract v?5\.[\d.]+ \(bundled\)", res.stdout), res.stdout
+    if sys.platform.startswith("linux"):  # the bundled libtesseract loads in the frozen app (others: unchecked)
+        assert re.search(r"OCR: in process \(libtesseract 5\.[\d.]+\)", res.stdout), res.stdout
 
 
 def test_bundled_tesseract_has_languages_and_reads_text(app: Path, bare_env: dict[str, str], tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from redactor.errors import RedactorError, TesseractMissing
-from redactor.image import preprocess
+from redactor.image import preprocess, tesslib
 from redactor.image.tesseract_bin import INSTALL_HINT, find_tesseract
 
 log = logging.getLogger(__name__)
@@ -204,25 +204,43 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
 
 
 class TesseractOcr:
-    """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x)."""
+    """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x).
+
+    Back-end: libtesseract inside this process when it loads (`tesslib`: each model loads once per process),
+    else Tesseract processes started ahead of need; `backend="process"` forces the latter."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, backend: str | None = None) -> None:
         self.lang = lang
         self.preprocess_image = preprocess_image
         self.psm = psm
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
         self.jobs = jobs or min(2, os.cpu_count() or 1)
+        self.backend = backend  # None: decided on first use ("library" when libtesseract loads, else "process")
+        self._pool: tesslib.ApiPool | None = None
         self._ready: list[subprocess.Popen[bytes]] = []
         self._prefetch = 0  # after warm(): the next words() call starts one process for the call after it
         # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
 
+    def _library(self) -> tesslib.ApiPool | None:
+        if self.backend is None or (self.backend == "library" and self._pool is None):
+            self._pool = tesslib.library_pool(self.lang, self.psm)
+            if self._pool is None and self.backend == "library":
+                raise RedactorError("libtesseract could not be loaded (BISQ_REDACTOR_OCR_BACKEND=process uses "
+                                    "the Tesseract program instead).")
+            self.backend = "library" if self._pool is not None else "process"
+        return self._pool
+
     def warm(self, count: int) -> None:
-        """Start Tesseract processes now, up to `count` waiting: each loads its model while the caller decodes
-        and prepares the image, and words() uses them first; the next words() call also starts one for the call
+        """Have `count` Tesseract models ready before the next words() call: each loads while the caller
+        decodes and prepares the image. With processes, the next words() call also starts one for the call
         after it (the verification pass) while it runs. Raises TesseractMissing early when there is none."""
+        pool = self._library()
+        if pool is not None:
+            pool.warm(count)
+            return
         self._prefetch = 1
         self._ready[:] = [p for p in self._ready if p.poll() is None]
         if len(self._ready) < count:
@@ -230,8 +248,24 @@ class TesseractOcr:
             self._ready.extend(start_tesseract(cmd) for _ in range(count - len(self._ready)))
 
     def close(self) -> None:
+        """Stop the processes warm() started (loaded library models stay for the next screenshot)."""
         self._prefetch = 0
         stop_processes(self._ready)
+
+    def _read(self, strips: list[Image.Image]) -> list[str]:
+        pool = self._library()
+        if pool is None:
+            refill, self._prefetch = self._prefetch, 0  # once: the verification pass needs no successor
+            return run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=refill)
+
+        def read(strip: Image.Image) -> str:
+            with pool.lend() as api:
+                return api.read_tsv(strip, OCR_TIMEOUT_S)
+
+        if len(strips) == 1:
+            return [read(strips[0])]
+        with ThreadPoolExecutor(len(strips), thread_name_prefix="tesseract") as threads:
+            return list(threads.map(read, strips))  # ctypes releases the GIL: the strips really run side by side
 
     def words(self, image: Image.Image) -> list[Word]:
         if self.preprocess_image:
@@ -244,9 +278,7 @@ class TesseractOcr:
         bounds = [0, *cuts, arr.shape[0]]
         strips = [gray.crop((0, a, gray.width, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         words: list[Word] = []
-        refill, self._prefetch = self._prefetch, 0  # once: the verification pass needs no successor
-        tsvs = run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=refill)
-        for top, tsv in zip(bounds, tsvs, strict=False):
+        for top, tsv in zip(bounds, self._read(strips), strict=False):
             words.extend(parse_tsv(tsv, dy=top))
         return [scale_word(w, scale) for w in tighten(words, arr)]
 
