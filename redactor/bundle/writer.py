@@ -157,7 +157,7 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
     if not case.screenshots:
         return {}, {}
     try:
-        from redactor.image.redact import load_image, redact, render, write_clean_png
+        from redactor.image.redact import clean_png_bytes, load_image, redact_to_png, render
     except ImportError as exc:
         raise RedactorError("Screenshot redaction is not available in this build; remove the screenshots "
                             "or update the app.") from exc
@@ -174,7 +174,7 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
         try:
             image = load_image(Path(shot.path))
             if shot.boxes is None:
-                clean, redaction = redact(image)  # fails closed: UnsafeOutput when it cannot verify
+                png, redaction = redact_to_png(image)  # fails closed: UnsafeOutput when it cannot verify
         except RedactorError as exc:  # say which screenshot: the trader may have given several
             raise type(exc)(f"{Path(shot.path).name}: {exc}") from exc
         if shot.boxes is None:
@@ -182,14 +182,14 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
             info: dict[str, Any] = {"verified": bool(redaction.verified), "reviewed_by_user": False}
         else:
             boxes = list(shot.boxes)
-            clean = render(image, boxes)
+            png = clean_png_bytes(render(image, boxes))
             info = {"verified": False, "reviewed_by_user": True}
         reasons: dict[str, int] = {}
         for b in boxes:
             reason = str(getattr(b, "reason", "") or "unspecified")
             reasons[reason] = reasons.get(reason, 0) + 1
         out = dest / name.rsplit("/", 1)[-1]
-        write_clean_png(clean, out)
+        write_bytes_atomic(out, png)
         files[name] = out
         report[name] = {"kind": shot.kind, "boxes": len(boxes), "reasons": dict(sorted(reasons.items())), **info}
     return files, report

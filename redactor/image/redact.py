@@ -15,7 +15,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -574,10 +574,23 @@ class UnsafeRedaction(UnsafeOutput):
 def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.Image, Redaction]:
     """Detect, fill, verify; widen and redo while verification still reads personal data; raise UnsafeOutput
     when it still does after that (nothing may be written then)."""
-    with _ocr_session(ocr) as engine:
+    rendered, result, _ = _redact(image, ocr, encode=False)
+    return rendered, result
+
+
+def redact_to_png(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[bytes, Redaction]:
+    """redact(), and the result as clean PNG bytes (`clean_png_bytes`). The PNG is encoded while the
+    verification pass reads (zlib and Tesseract both run outside the GIL), so writing costs no extra time."""
+    _, result, png = _redact(image, ocr, encode=True)
+    return png, result
+
+
+def _redact(image: Image.Image, ocr: OcrEngine | None, *, encode: bool) -> tuple[Image.Image, Redaction, bytes]:
+    with _ocr_session(ocr) as engine, ThreadPoolExecutor(1, thread_name_prefix="png") as side:
         red = detect(image, ocr=engine)
         boxes = list(red.boxes)
         rendered = render(image, boxes)
+        png = side.submit(clean_png_bytes, rendered) if encode else None
         problems, leaks = _verify(rendered, red, boxes, engine)
         rounds = 0
         while problems and rounds < VERIFY_ROUNDS:
@@ -585,6 +598,7 @@ def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.I
             log.info("verification round %d: %s; widening", rounds, ", ".join(problems))
             boxes = _widen(boxes, leaks, image.width, image.height)
             rendered = render(image, boxes)
+            png = side.submit(clean_png_bytes, rendered) if encode else None
             problems, leaks = _verify(rendered, red, boxes, engine)
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
                        secrets=red.secrets)
@@ -592,7 +606,7 @@ def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.I
         raise UnsafeRedaction("Personal data could still be read after redacting this screenshot ("
                               + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.",
                               result)
-    return rendered, result
+    return rendered, result, png.result() if png is not None else b""
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -623,11 +637,6 @@ def clean_png_bytes(image: Image.Image) -> bytes:
     return PNG_SIG + b"".join(raw for ctype, raw in chunks if ctype in ALLOWED_CHUNKS)
 
 
-def write_clean_png(image: Image.Image, out: Path) -> None:
-    """Write `image` as a clean PNG, atomically (temp file in the same folder, then rename)."""
-    write_bytes_atomic(out, clean_png_bytes(image))
-
-
 def boxes_to_json(redaction: Redaction) -> dict[str, Any]:
     return {"image": {"width": redaction.width, "height": redaction.height},
             "boxes": [{"x": b.x, "y": b.y, "w": b.w, "h": b.h, "reason": b.reason} for b in redaction.boxes]}
@@ -652,10 +661,10 @@ def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
             raise BadInput(f"Refusing to overwrite the original screenshot {src.name}; choose another output name.")
         if target is not None:
             check_output_path(Path(target))
-    with _ocr_session(ocr) as engine:  # Tesseract loads its model while the file is decoded
+    with _ocr_session(ocr) as engine:  # Tesseract loads its models while the file is decoded
         image = load_image(src)
-        rendered, redaction = redact(image, ocr=engine)
-    write_clean_png(rendered, dst)
+        png, redaction = redact_to_png(image, ocr=engine)
+    write_bytes_atomic(dst, png)
     if boxes_json is not None:
         write_bytes_atomic(Path(boxes_json), (json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode())
     return redaction
