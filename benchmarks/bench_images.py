@@ -7,6 +7,8 @@
    them, keep fields (IDs, tx IDs, onions, amounts, labels) untouched, pixels changed outside payment fields.
 2. Speed, side by side on the same file: one `OMP_THREAD_LIMIT=1 tesseract IMAGE stdout` pass against
    `redact_image_file` (load, OCR, detection, fill, verification, clean PNG), in this process.
+   The OCR models stay loaded between images (libtesseract in process, as in the app and in a batch worker);
+   "cold" repeats each image in a fresh Python process, so its time includes loading the models.
 3. Batch: all synthetic files through `redact_batch` with 1 worker and with every core.
 4. Extra set: ../shared/real-screens with our own annotations (benchmarks/real_screens.json), when present.
 Targets: 100% destroyed, 0 read back, 0 keep touched, <= 2% changed outside payment fields, time <= 1.5x tesseract.
@@ -34,6 +36,7 @@ from redactor.errors import RedactorError  # noqa: E402
 from redactor.image.ocr import TesseractOcr  # noqa: E402
 from redactor.image.redact import Box, load_image, redact_batch, redact_image_file  # noqa: E402
 from redactor.image.tesseract_bin import find_tesseract  # noqa: E402
+from redactor.image.tesslib import backend_text  # noqa: E402
 
 WORK = HERE / "_work" / "images"
 REAL = REPO.parent / "shared" / "real-screens"
@@ -54,6 +57,22 @@ def run_one(src: Path, dst: Path) -> tuple[float, Any, str | None]:
         return time.perf_counter() - t, red, None
     except RedactorError as exc:
         return time.perf_counter() - t, None, type(exc).__name__
+
+
+COLD = """import sys, time
+from pathlib import Path
+from redactor.image.redact import redact_image_file
+t = time.perf_counter()
+redact_image_file(Path(sys.argv[1]), Path(sys.argv[2]))
+print(time.perf_counter() - t)
+"""
+
+
+def cold_start(src: Path, tesseract_s: float) -> float:
+    """Ratio for one image redacted first thing in a fresh process (imports excluded, model loading included)."""
+    out = subprocess.run([sys.executable, "-c", COLD, str(src), str(WORK / "cold.png")], capture_output=True,
+                         text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]) / tesseract_s, 2)
 
 
 def synthetic() -> dict[str, Any]:
@@ -83,7 +102,7 @@ def synthetic() -> dict[str, Any]:
         reread = [w.text for w in TesseractOcr().words(load_image(dst))] if red is not None else []
         sc = bisqwindows.score(shot, boxes, reread)
         sc.update({"kind": spec["kind"], "tesseract_s": round(base, 3), "ours_s": round(ours, 3),
-                   "ratio": round(ours / base, 2), "refused": err, "size": list(shot.image.size)})
+                   "ratio": round(ours / base, 2), "refused": err, "size": list(shot.image.size), "file": src.name})
         rows.append(sc)
         flag = "" if not (sc["missed"] or sc["read_back"] or sc["touched"] or err) else "  <-- " + json.dumps(
             {k: sc[k] for k in ("missed", "read_back", "touched", "refused") if sc[k]}, ensure_ascii=False)[:200]
@@ -106,6 +125,11 @@ def synthetic() -> dict[str, Any]:
         "ours_total_s": round(sum(r["ours_s"] for r in rows), 2),
     }
     summary["ratio_total"] = round(summary["ours_total_s"] / summary["tesseract_total_s"], 2)
+    summary["ocr_backend"] = backend_text()
+    cold = [cold_start(WORK / "in" / r["file"], r["tesseract_s"]) for r in rows]
+    summary["cold_ratio_median"] = round(statistics.median(cold), 2)
+    summary["cold_ratio_max"] = max(cold)
+    summary["cold_within_1_5x"] = sum(c <= 1.5 for c in cold)
     # Batch: the same files through redact_batch with one worker and with its default (one per core), against
     # plain Tesseract on each file one after another.
     cores = os.cpu_count() or 1
