@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -705,5 +706,6 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 1:
         return [_batch_one(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    # Spawned, not forked: the caller may hold loaded OCR models and their threads (the GUI, a previous call).
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn")) as pool:
         return list(pool.map(_batch_one, jobs))

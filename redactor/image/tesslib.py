@@ -271,7 +271,8 @@ def close_all() -> None:
 
 
 def _forget_in_child() -> None:
-    # A forked worker (redact_batch) must not use models, locks or loader threads of its parent.
+    # A forked child (redact_batch spawns, but a caller may fork) must not use its parent's models, locks or
+    # loader thread.
     global _pools_lock
     _pools.clear()
     _pools_lock = threading.Lock()
