@@ -116,10 +116,10 @@ def test_library_models_are_loaded_once_and_reused() -> None:
     engine.words(_page())
     pool = tesslib.library_pool("eng", 3)
     assert pool is not None
-    kept = [id(api) for api in pool._idle]
+    kept = list(pool._idle)
     assert len(kept) == 2
     engine.words(_page())
-    assert sorted(id(api) for api in pool._idle) == sorted(kept)
+    assert len(pool._idle) == 2 and all(any(a is b for b in kept) for a in pool._idle)
 
 
 @needs_library
@@ -130,8 +130,16 @@ def test_library_errors_are_clear_messages() -> None:
     assert pool is not None
     with pool.lend() as api, pytest.raises(RedactorError, match="gave up"):
         api.read_tsv(_page(), timeout_s=0.001)
-    with pool.lend() as api:  # a model that timed out reads the next image normally
+    with pool.lend() as api, pytest.raises(RedactorError, match="could not read this image"):
+        api.read_tsv(Image.new("L", (33000, 40), 255), timeout_s=60)  # too wide for Tesseract: no timeout
+    with pool.lend() as api:  # a model that failed reads the next image normally
         assert "Satoshi" in api.read_tsv(_page(), timeout_s=60)
+    # A model that fails to load in the background (warm) fails the read that waits for it.
+    broken = tesslib.library_pool("yy", 3)
+    assert broken is not None
+    broken.warm(1)
+    with pytest.raises(RedactorError, match="no language data for 'yy'"), broken.lend():
+        pass
 
 
 @needs_library
@@ -139,24 +147,32 @@ def test_library_errors_are_clear_messages() -> None:
 def test_forked_worker_does_not_inherit_loaded_models() -> None:
     import multiprocessing
 
-    TesseractOcr(backend="library").words(_page())
+    global _parent_engine
+    _parent_engine = TesseractOcr(backend="library")
+    _parent_engine.warm(2)  # the loader thread may still be loading when the parent forks
     assert tesslib._pools
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        assert pool.apply(_pool_count) == 0
+        count, read = pool.apply_async(_in_child).get(timeout=60)  # a child waiting on the parent's loader hangs
+    assert count == 0  # the child starts with none of the parent's models
+    assert read  # and the engine it inherited loads its own
 
 
-def _pool_count() -> int:
-    return len(tesslib._pools)
+_parent_engine: TesseractOcr | None = None
+
+
+def _in_child() -> tuple[int, bool]:
+    count = len(tesslib._pools)
+    assert _parent_engine is not None
+    return count, "Satoshi" in {w.text for w in _parent_engine.words(_page())}
 
 
 def test_backend_env_forces_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(tesslib.BACKEND_ENV, "process")
-    try:
-        engine = TesseractOcr(jobs=1)
-        assert "Satoshi" in {w.text for w in engine.words(_page())}
-        assert engine.backend == "process"
-    finally:
-        monkeypatch.delenv(tesslib.BACKEND_ENV)
+    engine = TesseractOcr(jobs=1)
+    assert "Satoshi" in {w.text for w in engine.words(_page())}
+    assert engine.backend == "process"
+    with pytest.raises(RedactorError, match="=process is set"):
+        TesseractOcr(backend="library").words(_page())
 
 
 @needs_library
@@ -173,9 +189,20 @@ def test_library_reads_under_a_decimal_comma_locale(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("LOCPATH", str(tmp_path))
     saved = locale.setlocale(locale.LC_ALL)
     try:
-        locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+        try:
+            locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+        except locale.Error:
+            pytest.skip("localedef could not build de_DE here")
         assert locale.localeconv()["decimal_point"] == ","
         words = TesseractOcr(backend="library").words(_page())
     finally:
         locale.setlocale(locale.LC_ALL, saved)
     assert sum(w.text == "Satoshi" for w in words) == 12
+
+
+def test_tsv_confidence_with_a_comma_is_read_and_a_malformed_row_fails_closed() -> None:
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    words = ocr_mod.parse_tsv(head + "5\t1\t1\t1\t1\t1\t10\t20\t30\t12\t96,391800\tIBAN\n")
+    assert [(w.text, w.x, w.conf) for w in words] == [("IBAN", 10, pytest.approx(96.3918))]
+    with pytest.raises(RedactorError, match="could not be read"):
+        ocr_mod.parse_tsv(head + "5\t1\t1\t1\t1\t1\t10\t20\tx\t12\t96\tIBAN\n")

@@ -6,6 +6,7 @@ sanitizer) when a job first needs it, so the window appears quickly.
 
 from __future__ import annotations
 
+import locale
 import logging
 import sys
 
@@ -68,6 +69,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    # Qt has just set the user's locale for every category (Linux, macOS); C libraries in this process
+    # (Tesseract) must keep reading and writing numbers with a decimal point, as Qt's documentation prescribes.
+    locale.setlocale(locale.LC_NUMERIC, "C")
     app.setDesktopFileName("bisq-support-redactor")
     return app
 

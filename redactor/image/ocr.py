@@ -104,9 +104,12 @@ def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Wo
             continue
         try:
             x, y, w, h = (int(row[k]) for k in ("left", "top", "width", "height"))
-            conf = float(row["conf"])
-        except (KeyError, TypeError, ValueError):
-            continue
+            # "96,39" when a decimal-comma locale was active in Tesseract's C library.
+            conf = float(row["conf"].replace(",", "."))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # A word we cannot place is a word we cannot check: fail closed rather than miss it.
+            raise RedactorError("Tesseract's word list could not be read (malformed row); nothing was written.") \
+                from exc
         out.append(Word(text, dx + int(x / scale), dy + int(y / scale), max(1, round(w / scale)),
                         max(1, round(h / scale)), conf))
     return out
@@ -225,10 +228,14 @@ class TesseractOcr:
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
 
     def _library(self) -> tesslib.ApiPool | None:
+        if self._pool is not None and not self._pool.usable():  # made in a parent process before a fork
+            self._pool, self.backend = None, None
         if self.backend is None or (self.backend == "library" and self._pool is None):
             self._pool = tesslib.library_pool(self.lang, self.psm)
             if self._pool is None and self.backend == "library":
-                raise RedactorError("libtesseract could not be loaded (BISQ_REDACTOR_OCR_BACKEND=process uses "
+                forced = os.environ.get(tesslib.BACKEND_ENV, "").lower() == "process"
+                raise RedactorError(f"{tesslib.BACKEND_ENV}=process is set: OCR runs Tesseract processes." if forced
+                                    else f"libtesseract could not be loaded ({tesslib.BACKEND_ENV}=process uses "
                                     "the Tesseract program instead).")
             self.backend = "library" if self._pool is not None else "process"
         return self._pool

@@ -599,6 +599,8 @@ def _redact(image: Image.Image, ocr: OcrEngine | None, *, encode: bool) -> tuple
             log.info("verification round %d: %s; widening", rounds, ", ".join(problems))
             boxes = _widen(boxes, leaks, image.width, image.height)
             rendered = render(image, boxes)
+            if png is not None:
+                png.cancel()  # superseded (a no-op once it has started)
             png = side.submit(clean_png_bytes, rendered) if encode else None
             problems, leaks = _verify(rendered, red, boxes, engine)
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,

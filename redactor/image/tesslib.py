@@ -8,7 +8,7 @@ The image goes in as raw grey pixels (SetImage): no file, no pipe, no image deco
 The library is the one beside the Tesseract binary `find_tesseract()` chose (the bundled copy, or the
 system's), so both back-ends run the same Tesseract. When it cannot be loaded, `library_pool()` returns None
 and OCR falls back to Tesseract processes (`redactor/image/ocr.py`); BISQ_REDACTOR_OCR_BACKEND=process forces
-that fallback.
+that fallback (and is the default on Windows and macOS for now, see `load_library`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -75,7 +76,7 @@ def _preload_siblings(folder: Path) -> None:
         left = []
         for path in pending:
             try:
-                ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+                ctypes.CDLL(path)  # local scope: a later dlopen by soname still finds it, nothing else sees it
             except OSError:
                 left.append(path)
         if len(left) == len(pending):
@@ -110,7 +111,11 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
 def load_library() -> ctypes.CDLL | None:
     """libtesseract 5 of the Tesseract `find_tesseract()` chose, or None (then OCR runs Tesseract processes).
     Raises TesseractMissing as that does."""
-    if os.environ.get(BACKEND_ENV, "").lower() == "process":
+    choice = os.environ.get(BACKEND_ENV, "").lower()
+    # In process by default only where it is tested (Linux: `make test`, the package's smoke test). Windows and
+    # macOS run processes until their release jobs have passed the in-process checks (`=library` opts in).
+    if choice == "process" or (choice != "library" and not sys.platform.startswith("linux")):
+        find_tesseract()  # still say early when there is no Tesseract at all
         return None
     return _load_library(find_tesseract())
 
@@ -124,8 +129,6 @@ def _load_library(binary: TesseractBinary) -> ctypes.CDLL | None:
         try:
             if binary.bundled and sys.platform.startswith("linux"):
                 _preload_siblings(Path(path).parent)
-            if sys.platform.startswith("win") and os.path.isabs(path):
-                os.add_dll_directory(os.path.dirname(path))
             lib = _declare(ctypes.CDLL(path))
             version = (lib.TessVersion() or b"").decode("ascii", "replace")
         except (OSError, AttributeError) as exc:
@@ -143,13 +146,14 @@ def backend_text() -> str:
     """How OCR runs here, for `--version` and bug reports."""
     lib = load_library()
     if lib is None:
-        return "Tesseract processes (libtesseract not loaded)"
+        return "Tesseract processes"
     return f"in process (libtesseract {(lib.TessVersion() or b'?').decode('ascii', 'replace')})"
 
 
 def _numbers_in_c_locale() -> None:
-    """Tesseract parses numbers with the C library: under a decimal-comma locale (Qt sets the user's on Linux
-    and macOS, e.g. de_DE) it reads no word at all. Qt's documentation prescribes LC_NUMERIC "C" for this."""
+    """Tesseract prints its TSV confidences with the C library: under a decimal-comma locale (Qt sets the user's
+    on Linux and macOS, e.g. de_DE) they read "96,39". The GUI pins LC_NUMERIC to "C" after creating its
+    QApplication (Qt's documented advice); this catches any other host. `parse_tsv` accepts commas anyway."""
     if locale.setlocale(locale.LC_NUMERIC) != "C":
         log.debug("LC_NUMERIC was %s; set to C for Tesseract", locale.setlocale(locale.LC_NUMERIC))
         locale.setlocale(locale.LC_NUMERIC, "C")
@@ -170,17 +174,24 @@ class TessApi:
         lib.TessBaseAPISetPageSegMode(self._handle, psm)
 
     def read_tsv(self, gray: Image.Image, timeout_s: float) -> str:
-        """Word boxes of a mode "L" image as Tesseract's TSV (with its header line, as the CLI writes it)."""
+        """Word boxes of a mode "L" image as Tesseract's TSV (with its header line, as the CLI writes it).
+        The deadline is checked between words (layout analysis runs to its end)."""
+        if not self._handle:
+            raise RedactorError("internal error: this Tesseract model was already closed")
         arr = np.ascontiguousarray(np.asarray(gray.convert("L")))
         lib, h = self._lib, self._handle
         _numbers_in_c_locale()  # again: the GUI may have set the user's locale since the model loaded
         monitor = lib.TessMonitorCreate()
         try:
-            lib.TessMonitorSetDeadlineMSecs(monitor, int(timeout_s * 1000))
+            lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout_s * 1000)))  # 0 would mean none
             lib.TessBaseAPISetImage(h, arr.ctypes.data, arr.shape[1], arr.shape[0], 1, arr.strides[0])
+            started = time.monotonic()
             if lib.TessBaseAPIRecognize(h, monitor) != 0:
-                raise RedactorError(f"Tesseract gave up on this image (more than {timeout_s:.0f} s); "
-                                    "try a smaller crop.")
+                if time.monotonic() - started >= timeout_s:
+                    raise RedactorError(f"Tesseract gave up on this image (more than {timeout_s:g} s); "
+                                        "try a smaller crop.")
+                raise RedactorError(f"Tesseract could not read this image ({arr.shape[1]}×{arr.shape[0]} px "
+                                    "after preparation); try a smaller crop.")
             text = lib.TessBaseAPIGetTsvText(h, 0)
             try:
                 return TSV_HEADER + (ctypes.string_at(text).decode("utf-8", "replace") if text else "")
@@ -202,10 +213,15 @@ class ApiPool:
 
     def __init__(self, lib: ctypes.CDLL, datapath: str | None, lang: str, psm: int) -> None:
         self._make = lambda: TessApi(lib, datapath, lang, psm)
+        self._pid = os.getpid()
         self._lock = threading.Lock()
         self._idle: list[TessApi] = []
         self._loading: list[Future[TessApi]] = []
         self._loader = ThreadPoolExecutor(1, thread_name_prefix="tesseract-load")
+
+    def usable(self) -> bool:
+        """False in a forked child: the models, the lock and the loader thread belong to the parent."""
+        return self._pid == os.getpid()
 
     def warm(self, count: int) -> None:
         """Have `count` models loaded or loading, in the background (while the caller decodes the image)."""
@@ -272,7 +288,7 @@ def close_all() -> None:
 
 def _forget_in_child() -> None:
     # A forked child (redact_batch spawns, but a caller may fork) must not use its parent's models, locks or
-    # loader thread.
+    # loader thread: it starts with no pools, and engines it inherited see theirs is not usable().
     global _pools_lock
     _pools.clear()
     _pools_lock = threading.Lock()
