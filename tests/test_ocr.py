@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from redactor.errors import RedactorError
 from redactor.image import ocr as ocr_mod
-from redactor.image import tesslib
+from redactor.image import tesslib, tessproc
 from redactor.image.ocr import TesseractOcr
 from redactor.image.redact import redact_image_file
 from redactor.resources import get_resource_path
@@ -63,9 +63,9 @@ def test_parallel_strips_read_every_line(backend: str) -> None:
 def test_warm_processes_are_used_and_none_are_left_behind(tmp_path: Path) -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(2)
-    assert len(engine._ready) == 2
+    assert len(engine.runner()._ready) == 2
     engine.words(_page())
-    assert len(engine._ready) == 1  # one was taken for the call
+    assert len(engine.runner()._ready) == 1  # one was taken for the call
     engine.close()
     assert _tesseract_children() == []
     redact_image_file(DEMO_SHOT, tmp_path / "clean.png", ocr=TesseractOcr(backend="process"))
@@ -75,8 +75,8 @@ def test_warm_processes_are_used_and_none_are_left_behind(tmp_path: Path) -> Non
 def test_a_dead_warm_process_is_skipped() -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
-    engine._ready[0].kill()
-    engine._ready[0].wait()
+    engine.runner()._ready[0].kill()
+    engine.runner()._ready[0].wait()
     assert "Satoshi" in {w.text for w in engine.words(_page())}
     engine.close()
 
@@ -84,7 +84,7 @@ def test_a_dead_warm_process_is_skipped() -> None:
 def test_engine_collected_stops_its_warm_processes() -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
-    proc = engine._ready[0]
+    proc = engine.runner()._ready[0]
     del engine
     import gc
     gc.collect()
@@ -97,7 +97,7 @@ def test_run_many_returns_results_in_order() -> None:
     font = ImageFont.truetype(str(get_resource_path("fonts/IBMPlexSans-Regular.ttf")), 30)
     ImageDraw.Draw(a).text((10, 20), "alpha", font=font, fill=0)
     ImageDraw.Draw(b).text((10, 20), "bravo", font=font, fill=0)
-    ta, tb = ocr_mod.run_tesseract_many([a, b])
+    ta, tb = tessproc.run_tesseract_many([a, b])
     assert "alpha" in ta and "bravo" in tb
 
 
@@ -170,7 +170,7 @@ def test_backend_env_forces_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(tesslib.BACKEND_ENV, "process")
     engine = TesseractOcr(jobs=1)
     assert "Satoshi" in {w.text for w in engine.words(_page())}
-    assert engine.backend == "process"
+    assert isinstance(engine.runner(), tessproc.ProcessRunner)
     with pytest.raises(RedactorError, match="=process is set"):
         TesseractOcr(backend="library").words(_page())
 

@@ -1,33 +1,29 @@
-"""OCR behind a small interface, so the redactor can swap back-ends (real Tesseract, or a fake in GUI tests).
+"""OCR behind a small interface, so the redactor can swap engines (real Tesseract, or a fake in GUI tests).
 
-`TesseractOcr` runs the Tesseract binary found by `find_tesseract()` single-threaded (OMP_THREAD_LIMIT=1: on
-a 2-core machine OpenMP makes one call several times slower and fights our process pool), feeds it the image
-on stdin as uncompressed PNM (no temp files, no PNG encoding) and parses its TSV word boxes.
+`TesseractOcr` prepares the image (`preprocess`), cuts it into strips read side by side, and parses
+Tesseract's TSV word boxes. Tesseract itself runs single-threaded (OMP_THREAD_LIMIT=1: on a 2-core machine
+OpenMP makes one call several times slower and fights our own parallelism) behind a `Runner`: in this process
+through libtesseract (`tesslib`), or as a program (`tessproc`) where the library cannot be loaded.
 Words are always returned in the coordinates of the image passed in, whatever preprocessing happened.
 """
-
 from __future__ import annotations
 
 import csv
 import io
 import logging
 import os
-import subprocess
-import weakref
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 from PIL import Image
 
-from redactor.errors import RedactorError, TesseractMissing
+from redactor.errors import RedactorError
 from redactor.image import preprocess, tesslib
-from redactor.image.tesseract_bin import INSTALL_HINT, find_tesseract
+from redactor.image.tessproc import ProcessRunner
 
 log = logging.getLogger(__name__)
 
-OCR_TIMEOUT_S = 120
 # Below this many pixels (after preprocessing) one image is not cut into strips (200_000 was tried: no faster).
 SPLIT_MIN_PIXELS = 600_000
 
@@ -115,76 +111,6 @@ def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Wo
     return out
 
 
-def tesseract_command(lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> list[str]:
-    return [str(find_tesseract().command), "stdin", "stdout", "-l", lang, "--psm", str(psm), *extra, "tsv"]
-
-
-def start_tesseract(cmd: list[str]) -> subprocess.Popen[bytes]:
-    """One single-threaded Tesseract waiting for an image on stdin. It loads its model (about 60 ms) before
-    reading stdin, so a process started ahead of need is ready by the time the image is."""
-    try:
-        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=find_tesseract().env())
-    except (FileNotFoundError, PermissionError) as exc:
-        raise TesseractMissing(INSTALL_HINT) from exc
-
-
-def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-        with proc:  # closes its pipes and waits for it
-            pass
-    procs.clear()
-
-
-def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = (),
-                       ready: list[subprocess.Popen[bytes]] | None = None, refill: int = 0) -> list[str]:
-    """Tesseract on several images at once, one single-threaded process each, all running in parallel, TSV out
-    (in order). Processes in `ready` (started with the same command) are used first and removed from it; then
-    it is topped up to `refill` processes, which load their model while these images are read."""
-    if not images:
-        return []
-    cmd = tesseract_command(lang, psm, extra)
-    procs: list[subprocess.Popen[bytes]] = []
-    inputs: list[bytes] = []
-    try:
-        for gray in images:
-            buf = io.BytesIO()
-            gray.save(buf, "PPM")  # PGM for mode "L": Leptonica reads it without decoding cost
-            inputs.append(buf.getvalue())
-            while ready and ready[0].poll() is not None:  # a spare that died is of no use
-                ready.pop(0)
-            procs.append(ready.pop(0) if ready else start_tesseract(cmd))
-        while ready is not None and len(ready) < refill:
-            ready.append(start_tesseract(cmd))
-        if len(procs) == 1:
-            return [_collect(procs[0], inputs[0])]
-        # communicate() feeds one process and waits for it: one thread each, or the second process would sit
-        # waiting for its stdin until the first one is done.
-        pool = ThreadPoolExecutor(len(procs))
-        try:
-            return list(pool.map(_collect, procs, inputs))
-        except BaseException:
-            stop_processes(procs)  # a failed strip: stop the others now rather than wait for them
-            raise
-        finally:
-            pool.shutdown(wait=True)
-    finally:
-        stop_processes(procs)
-
-
-def _collect(proc: subprocess.Popen[bytes], data: bytes) -> str:
-    try:
-        stdout, stderr = proc.communicate(data, timeout=OCR_TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        raise RedactorError(f"Tesseract took longer than {OCR_TIMEOUT_S} s on one image; try a smaller crop.") from exc
-    if proc.returncode != 0:
-        err = stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RedactorError("Tesseract failed on this image: " + (err[-1] if err else f"exit {proc.returncode}"))
-    return stdout.decode("utf-8", "replace")
-
-
 def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     """Rows near the 1/parts marks where a band of blank rows lets the image be cut without cutting text."""
     # Window borders and shadows put a few ink pixels in every row; text puts many more.
@@ -206,11 +132,23 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     return cuts
 
 
+class Runner(Protocol):
+    """A Tesseract back-end: reads prepared strips, TSV out, in order."""
+
+    def usable(self) -> bool: ...
+
+    def warm(self, count: int) -> None: ...
+
+    def read(self, strips: list[Image.Image]) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
 class TesseractOcr:
     """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x).
 
     Back-end: libtesseract inside this process when it loads (`tesslib`: each model loads once per process),
-    else Tesseract processes started ahead of need; `backend="process"` forces the latter."""
+    else Tesseract processes started ahead of need (`tessproc`); `backend="process"` forces the latter."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
                  jobs: int | None = None, backend: str | None = None) -> None:
@@ -220,59 +158,35 @@ class TesseractOcr:
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
         self.jobs = jobs or min(2, os.cpu_count() or 1)
-        self.backend = backend  # None: decided on first use ("library" when libtesseract loads, else "process")
-        self._pool: tesslib.ApiPool | None = None
-        self._ready: list[subprocess.Popen[bytes]] = []
-        self._prefetch = 0  # after warm(): the next words() call starts one process for the call after it
-        # Processes warm() started and nobody used die with the engine (they would exit on EOF anyway).
-        self._finalizer = weakref.finalize(self, stop_processes, self._ready)
+        self.backend = backend  # "library", "process", or None: the library when it loads, else processes
+        self._runner: Runner | None = None
 
-    def _library(self) -> tesslib.ApiPool | None:
-        if self._pool is not None and not self._pool.usable():  # made in a parent process before a fork
-            self._pool, self.backend = None, None
-        if self.backend is None or (self.backend == "library" and self._pool is None):
-            self._pool = tesslib.library_pool(self.lang, self.psm)
-            if self._pool is None and self.backend == "library":
+    def runner(self) -> Runner:
+        """The back-end, chosen on first use (raises TesseractMissing when there is no Tesseract)."""
+        if self._runner is not None and not self._runner.usable():  # made in a parent process before a fork
+            self._runner = None
+        if self._runner is None:
+            pool = None if self.backend == "process" else tesslib.library_pool(self.lang, self.psm)
+            if pool is not None:
+                self._runner = tesslib.LibraryRunner(pool)
+            elif self.backend == "library":
                 forced = os.environ.get(tesslib.BACKEND_ENV, "").lower() == "process"
                 raise RedactorError(f"{tesslib.BACKEND_ENV}=process is set: OCR runs Tesseract processes." if forced
                                     else f"libtesseract could not be loaded ({tesslib.BACKEND_ENV}=process uses "
                                     "the Tesseract program instead).")
-            self.backend = "library" if self._pool is not None else "process"
-        return self._pool
+            else:
+                self._runner = ProcessRunner(self.lang, self.psm)
+        return self._runner
 
     def warm(self, count: int) -> None:
         """Have `count` Tesseract models ready before the next words() call: each loads while the caller
-        decodes and prepares the image. With processes, the next words() call also starts one for the call
-        after it (the verification pass) while it runs. Raises TesseractMissing early when there is none."""
-        pool = self._library()
-        if pool is not None:
-            pool.warm(count)
-            return
-        self._prefetch = 1
-        self._ready[:] = [p for p in self._ready if p.poll() is None]
-        if len(self._ready) < count:
-            cmd = tesseract_command(self.lang, self.psm)
-            self._ready.extend(start_tesseract(cmd) for _ in range(count - len(self._ready)))
+        decodes and prepares the image. Raises TesseractMissing early when there is none."""
+        self.runner().warm(count)
 
     def close(self) -> None:
         """Stop the processes warm() started (loaded library models stay for the next screenshot)."""
-        self._prefetch = 0
-        stop_processes(self._ready)
-
-    def _read(self, strips: list[Image.Image]) -> list[str]:
-        pool = self._library()
-        if pool is None:
-            refill, self._prefetch = self._prefetch, 0  # once: the verification pass needs no successor
-            return run_tesseract_many(strips, lang=self.lang, psm=self.psm, ready=self._ready, refill=refill)
-
-        def read(strip: Image.Image) -> str:
-            with pool.lend() as api:
-                return api.read_tsv(strip, OCR_TIMEOUT_S)
-
-        if len(strips) == 1:
-            return [read(strips[0])]
-        with ThreadPoolExecutor(len(strips), thread_name_prefix="tesseract") as threads:
-            return list(threads.map(read, strips))  # ctypes releases the GIL: the strips really run side by side
+        if self._runner is not None:
+            self._runner.close()
 
     def words(self, image: Image.Image) -> list[Word]:
         if self.preprocess_image:
@@ -285,7 +199,7 @@ class TesseractOcr:
         bounds = [0, *cuts, arr.shape[0]]
         strips = [gray.crop((0, a, gray.width, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         words: list[Word] = []
-        for top, tsv in zip(bounds, self._read(strips), strict=False):
+        for top, tsv in zip(bounds, self.runner().read(strips), strict=False):
             words.extend(parse_tsv(tsv, dy=top))
         return [scale_word(w, scale) for w in tighten(words, arr)]
 

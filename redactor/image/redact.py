@@ -123,9 +123,9 @@ def _default_ocr(ocr: OcrEngine | None) -> OcrEngine:
 
 @contextmanager
 def _ocr_session(ocr: OcrEngine | None) -> Iterator[OcrEngine]:
-    """The given engine, or a Tesseract one for this call. Two Tesseract processes start loading their model
-    now, while the image is decoded and prepared: detection takes them (and starts the verification pass's
-    while it reads), about 60 ms each off the critical path. An engine made here is closed at the end."""
+    """The given engine, or a Tesseract one for this call. Two Tesseract models (about 60 ms each) start
+    loading now, while the image is decoded and prepared, unless they are loaded already (in process they stay
+    loaded between screenshots). An engine made here is closed at the end."""
     engine = _default_ocr(ocr)
     try:
         engine.warm(2)

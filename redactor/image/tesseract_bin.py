@@ -17,6 +17,9 @@ from pathlib import Path
 from redactor.errors import TesseractMissing
 from redactor.resources import get_resource_path
 
+# Longest one Tesseract read may take (a process is killed; in process, a deadline between words).
+OCR_TIMEOUT_S = 120
+
 INSTALL_HINT = (
     "Tesseract OCR is not installed. Install it and try again: on Debian/Ubuntu `sudo apt install "
     "tesseract-ocr`, on macOS `brew install tesseract`, on Windows the installer from the UB Mannheim "

@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from redactor.errors import RedactorError
-from redactor.image.tesseract_bin import TesseractBinary, find_tesseract
+from redactor.image.tesseract_bin import OCR_TIMEOUT_S, TesseractBinary, find_tesseract
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +257,33 @@ class ApiPool:
                 pass
         for api in idle:
             api.close()
+
+
+class LibraryRunner:
+    """Reads strips with loaded models from `pool`, one thread per strip (ctypes releases the GIL, so the
+    strips really run side by side)."""
+
+    def __init__(self, pool: ApiPool) -> None:
+        self._pool = pool
+
+    def usable(self) -> bool:
+        return self._pool.usable()
+
+    def warm(self, count: int) -> None:
+        self._pool.warm(count)
+
+    def read(self, strips: list[Image.Image]) -> list[str]:
+        if len(strips) == 1:
+            return [self._read_one(strips[0])]
+        with ThreadPoolExecutor(len(strips), thread_name_prefix="tesseract") as threads:
+            return list(threads.map(self._read_one, strips))
+
+    def _read_one(self, strip: Image.Image) -> str:
+        with self._pool.lend() as api:
+            return api.read_tsv(strip, OCR_TIMEOUT_S)
+
+    def close(self) -> None:
+        """Nothing to stop: the models stay loaded for the next screenshot."""
 
 
 _pools: dict[tuple[Path, str, int], ApiPool] = {}
