@@ -159,19 +159,26 @@ def _numbers_in_c_locale() -> None:
         locale.setlocale(locale.LC_NUMERIC, "C")
 
 
+# Models are created and ended one at a time: Tesseract is thread-safe per model once loaded, but loading
+# sets process-wide parameters (debug_file here) and shares the dictionaries' cache.
+_LIFECYCLE = threading.Lock()
+
+
 class TessApi:
     """One loaded Tesseract model. Not thread-safe: one thread at a time (the pool hands it out)."""
 
     def __init__(self, lib: ctypes.CDLL, datapath: str | None, lang: str, psm: int) -> None:
         self._lib = lib
         _numbers_in_c_locale()
-        self._handle = lib.TessBaseAPICreate()
-        # Its progress notes ("Estimating resolution as …") would go to our stderr.
-        lib.TessBaseAPISetVariable(self._handle, b"debug_file", os.devnull.encode())
-        if lib.TessBaseAPIInit3(self._handle, datapath.encode() if datapath else None, lang.encode()) != 0:
-            lib.TessBaseAPIDelete(self._handle)
-            raise RedactorError(f"Tesseract has no language data for '{lang}' (tessdata: {datapath or 'default'}).")
-        lib.TessBaseAPISetPageSegMode(self._handle, psm)
+        with _LIFECYCLE:
+            self._handle = lib.TessBaseAPICreate()
+            # Its progress notes ("Estimating resolution as …") would go to our stderr.
+            lib.TessBaseAPISetVariable(self._handle, b"debug_file", os.devnull.encode())
+            if lib.TessBaseAPIInit3(self._handle, datapath.encode() if datapath else None, lang.encode()) != 0:
+                lib.TessBaseAPIDelete(self._handle)
+                raise RedactorError(f"Tesseract has no language data for '{lang}' "
+                                    f"(tessdata: {datapath or 'default'}).")
+            lib.TessBaseAPISetPageSegMode(self._handle, psm)
 
     def read_tsv(self, gray: Image.Image, timeout_s: float) -> str:
         """Word boxes of a mode "L" image as Tesseract's TSV (with its header line, as the CLI writes it).
@@ -202,10 +209,11 @@ class TessApi:
             lib.TessMonitorDelete(monitor)
 
     def close(self) -> None:
-        if self._handle:
-            self._lib.TessBaseAPIEnd(self._handle)
-            self._lib.TessBaseAPIDelete(self._handle)
-            self._handle = None
+        with _LIFECYCLE:
+            if self._handle:
+                self._lib.TessBaseAPIEnd(self._handle)
+                self._lib.TessBaseAPIDelete(self._handle)
+                self._handle = None
 
 
 class ApiPool:
@@ -316,9 +324,10 @@ def close_all() -> None:
 def _forget_in_child() -> None:
     # A forked child (redact_batch spawns, but a caller may fork) must not use its parent's models, locks or
     # loader thread: it starts with no pools, and engines it inherited see theirs is not usable().
-    global _pools_lock
+    global _pools_lock, _LIFECYCLE
     _pools.clear()
     _pools_lock = threading.Lock()
+    _LIFECYCLE = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
