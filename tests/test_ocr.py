@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -46,10 +47,18 @@ def _page() -> Image.Image:
     return img
 
 
-@pytest.mark.parametrize("backend", ["process", "library"])
-def test_parallel_strips_read_every_line(backend: str) -> None:
-    if backend == "library" and tesslib.load_library() is None:
-        pytest.skip("libtesseract is not loadable here")
+def _library_loads() -> bool:
+    try:
+        return tesslib.load_library() is not None
+    except TesseractMissing:
+        return False
+
+
+needs_library = pytest.mark.skipif(not _library_loads(), reason="libtesseract is not loadable here")
+
+
+@pytest.mark.parametrize("backend", ["process", pytest.param("library", marks=needs_library)])
+def test_parallel_strips_read_every_line(backend: Literal["library", "process"]) -> None:
     words = TesseractOcr(jobs=2, backend=backend).words(_page())
     lines = {w.text for w in words}
     assert {str(i) for i in range(12)} <= lines
@@ -63,9 +72,11 @@ def test_parallel_strips_read_every_line(backend: str) -> None:
 def test_warm_processes_are_used_and_none_are_left_behind(tmp_path: Path) -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(2)
-    assert len(engine.runner()._ready) == 2
+    runner = engine.runner()
+    assert isinstance(runner, tessproc.ProcessRunner)
+    assert len(runner._ready) == 2
     engine.words(_page())
-    assert len(engine.runner()._ready) == 1  # one was taken for the call
+    assert len(runner._ready) == 1  # one was taken for the call
     engine.close()
     assert _tesseract_children() == []
     redact_image_file(DEMO_SHOT, tmp_path / "clean.png", ocr=TesseractOcr(backend="process"))
@@ -75,8 +86,10 @@ def test_warm_processes_are_used_and_none_are_left_behind(tmp_path: Path) -> Non
 def test_a_dead_warm_process_is_skipped() -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
-    engine.runner()._ready[0].kill()
-    engine.runner()._ready[0].wait()
+    runner = engine.runner()
+    assert isinstance(runner, tessproc.ProcessRunner)
+    runner._ready[0].kill()
+    runner._ready[0].wait()
     assert "Satoshi" in {w.text for w in engine.words(_page())}
     engine.close()
 
@@ -84,7 +97,10 @@ def test_a_dead_warm_process_is_skipped() -> None:
 def test_engine_collected_stops_its_warm_processes() -> None:
     engine = TesseractOcr(jobs=1, backend="process")
     engine.warm(1)
-    proc = engine.runner()._ready[0]
+    runner = engine.runner()
+    assert isinstance(runner, tessproc.ProcessRunner)
+    proc = runner._ready[0]
+    del runner
     del engine
     import gc
     gc.collect()
@@ -99,16 +115,6 @@ def test_run_many_returns_results_in_order() -> None:
     ImageDraw.Draw(b).text((10, 20), "bravo", font=font, fill=0)
     ta, tb = tessproc.run_tesseract_many([a, b])
     assert "alpha" in ta and "bravo" in tb
-
-
-def _library_loads() -> bool:
-    try:
-        return tesslib.load_library() is not None
-    except TesseractMissing:
-        return False
-
-
-needs_library = pytest.mark.skipif(not _library_loads(), reason="libtesseract is not loadable here")
 
 
 @needs_library

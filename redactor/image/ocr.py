@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from PIL import Image
@@ -21,8 +20,6 @@ from PIL import Image
 from redactor.errors import RedactorError
 from redactor.image import preprocess, tesslib
 from redactor.image.tessproc import ProcessRunner
-
-log = logging.getLogger(__name__)
 
 # Below this many pixels (after preprocessing) one image is not cut into strips (200_000 was tried: no faster).
 SPLIT_MIN_PIXELS = 600_000
@@ -135,7 +132,8 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
 class Runner(Protocol):
     """A Tesseract back-end: reads prepared strips, TSV out, in order."""
 
-    def usable(self) -> bool: ...
+    def usable(self) -> bool:
+        """False when it was made in a parent process before a fork: the engine then makes a new one."""
 
     def warm(self, count: int) -> None: ...
 
@@ -151,31 +149,28 @@ class TesseractOcr:
     else Tesseract processes started ahead of need (`tessproc`); `backend="process"` forces the latter."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
-                 jobs: int | None = None, backend: str | None = None) -> None:
+                 jobs: int | None = None, backend: Literal["library", "process"] | None = None) -> None:
         self.lang = lang
         self.preprocess_image = preprocess_image
         self.psm = psm
         # One screenshot at a time (GUI, CLI): cut it at blank rows and OCR up to two strips in parallel. The
         # accuracy figures in README were measured this way (a single pass misses a few popup-over-form values).
         self.jobs = jobs or min(2, os.cpu_count() or 1)
-        self.backend = backend  # "library", "process", or None: the library when it loads, else processes
+        if backend not in ("library", "process", None):
+            raise ValueError(f"unknown OCR back-end {backend!r}")
+        self.backend = backend  # None: the library when it loads, else processes
         self._runner: Runner | None = None
 
     def runner(self) -> Runner:
-        """The back-end, chosen on first use (raises TesseractMissing when there is no Tesseract)."""
+        """The back-end, chosen on first use. Raises TesseractMissing when there is no Tesseract."""
         if self._runner is not None and not self._runner.usable():  # made in a parent process before a fork
             self._runner = None
         if self._runner is None:
-            pool = None if self.backend == "process" else tesslib.library_pool(self.lang, self.psm)
-            if pool is not None:
-                self._runner = tesslib.LibraryRunner(pool)
-            elif self.backend == "library":
-                forced = os.environ.get(tesslib.BACKEND_ENV, "").lower() == "process"
-                raise RedactorError(f"{tesslib.BACKEND_ENV}=process is set: OCR runs Tesseract processes." if forced
-                                    else f"libtesseract could not be loaded ({tesslib.BACKEND_ENV}=process uses "
-                                    "the Tesseract program instead).")
+            if self.backend == "library":
+                self._runner = tesslib.LibraryRunner(tesslib.required_pool(self.lang, self.psm))
             else:
-                self._runner = ProcessRunner(self.lang, self.psm)
+                pool = tesslib.library_pool(self.lang, self.psm) if self.backend is None else None
+                self._runner = tesslib.LibraryRunner(pool) if pool else ProcessRunner(self.lang, self.psm)
         return self._runner
 
     def warm(self, count: int) -> None:

@@ -7,7 +7,7 @@ The image goes in as raw grey pixels (SetImage): no file, no pipe, no image deco
 
 The library is the one beside the Tesseract binary `find_tesseract()` chose (the bundled copy, or the
 system's), so both back-ends run the same Tesseract. When it cannot be loaded, `library_pool()` returns None
-and OCR falls back to Tesseract processes (`redactor/image/ocr.py`); BISQ_REDACTOR_OCR_BACKEND=process forces
+and OCR falls back to Tesseract processes (`redactor/image/tessproc.py`); BISQ_REDACTOR_OCR_BACKEND=process forces
 that fallback (and is the default on Windows and macOS for now, see `load_library`).
 """
 
@@ -312,8 +312,20 @@ def library_pool(lang: str, psm: int) -> ApiPool | None:
         return pool
 
 
+def required_pool(lang: str, psm: int) -> ApiPool:
+    """library_pool(), or a RedactorError saying why OCR cannot run in this process."""
+    pool = library_pool(lang, psm)
+    if pool is None:
+        if os.environ.get(BACKEND_ENV, "").lower() == "process":
+            raise RedactorError(f"{BACKEND_ENV}=process is set: OCR runs Tesseract processes.")
+        raise RedactorError(f"libtesseract could not be loaded ({BACKEND_ENV}=process uses the Tesseract program "
+                            "instead).")
+    return pool
+
+
 @atexit.register
 def close_all() -> None:
+    """At exit: end every idle model (a read still running keeps its own, and the process ends anyway)."""
     with _pools_lock:
         pools = list(_pools.values())
         _pools.clear()

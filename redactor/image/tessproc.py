@@ -1,4 +1,4 @@
-"""Tesseract as a program: one single-threaded process per read, the image on its stdin as uncompressed PNM
+"""Tesseract as a program: one single-threaded process per image (strip), the image on its stdin as uncompressed PNM
 (no temp file, no PNG encoding), TSV word boxes on its stdout.
 
 The fallback back-end (`redactor/image/tesslib.py` runs Tesseract in this process where it can): each process
@@ -8,6 +8,7 @@ loads its model before it reads, so `ProcessRunner` starts them ahead of need.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +19,8 @@ from redactor.errors import RedactorError, TesseractMissing
 from redactor.image.tesseract_bin import INSTALL_HINT, OCR_TIMEOUT_S, find_tesseract
 
 
-def tesseract_command(lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = ()) -> list[str]:
-    return [str(find_tesseract().command), "stdin", "stdout", "-l", lang, "--psm", str(psm), *extra, "tsv"]
+def tesseract_command(lang: str = "eng", psm: int = 3) -> list[str]:
+    return [str(find_tesseract().command), "stdin", "stdout", "-l", lang, "--psm", str(psm), "tsv"]
 
 
 def start_tesseract(cmd: list[str]) -> subprocess.Popen[bytes]:
@@ -41,14 +42,14 @@ def stop_processes(procs: list[subprocess.Popen[bytes]]) -> None:
     procs.clear()
 
 
-def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3, extra: tuple[str, ...] = (),
+def run_tesseract_many(images: list[Image.Image], *, lang: str = "eng", psm: int = 3,
                        ready: list[subprocess.Popen[bytes]] | None = None, refill: int = 0) -> list[str]:
     """Tesseract on several images at once, one single-threaded process each, all running in parallel, TSV out
     (in order). Processes in `ready` (started with the same command) are used first and removed from it; then
     it is topped up to `refill` processes, which load their model while these images are read."""
     if not images:
         return []
-    cmd = tesseract_command(lang, psm, extra)
+    cmd = tesseract_command(lang, psm)
     procs: list[subprocess.Popen[bytes]] = []
     inputs: list[bytes] = []
     try:
@@ -92,14 +93,17 @@ class ProcessRunner:
     """Reads strips with Tesseract processes, each started ahead of need (see `warm`)."""
 
     def __init__(self, lang: str, psm: int) -> None:
+        find_tesseract()  # TesseractMissing now, as the library back-end says it
         self.lang, self.psm = lang, psm
+        self._pid = os.getpid()
         self._ready: list[subprocess.Popen[bytes]] = []
         self._prefetch = 0  # after warm(): the next read starts one process for the read after it
         # Processes warm() started and nobody used die with the runner (they would exit on EOF anyway).
         self._finalizer = weakref.finalize(self, stop_processes, self._ready)
 
     def usable(self) -> bool:
-        return True
+        # A forked child must not use its parent's warm processes (it would also hold their stdin open).
+        return self._pid == os.getpid()
 
     def warm(self, count: int) -> None:
         """Start processes now, up to `count` waiting: each loads its model while the caller decodes and
