@@ -11,7 +11,7 @@ import pytest
 
 from redactor.cli import main
 from redactor.errors import BadInput
-from redactor.text.contract import scrub_contract_file, scrub_contract_text
+from redactor.text.contract import personal_values, scrub_contract_file, scrub_contract_text
 
 DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
@@ -83,3 +83,21 @@ def test_file_and_cli(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("nope", encoding="utf-8")
     assert main(["scrub-contract", str(tmp_path / "bad.json"), "-o", str(tmp_path / "c3.json")]) == 1
     assert not (tmp_path / "c3.json").exists()
+
+
+def test_personal_values_are_what_the_scrub_removes() -> None:
+    """The values screenshot redaction looks for anywhere: both payloads' data, payment texts' values after
+    their labels, free-text extras; never the IDs, methods, countries or amounts support needs."""
+    doc = json.loads((DEMO / "contract.json").read_text(encoding="utf-8"))
+    doc["offerPayload"]["extraDataMap"]["f2fCity"] = "Springfield"
+    doc["paymentDetails"] = "Zelle - Account owner full name: Bob Ross, Email or mobile no.: bob@example.com"
+    values = personal_values(gson(doc))
+    assert {"Alice Müller", "DE89370400440532013000", "COBADEFFXXX", "Satoshi O'Brien", "Springfield", "Bob Ross",
+            "bob@example.com"} <= set(values)
+    kept = {"SEPA", "DE", "AT", doc["makerPaymentAccountPayload"]["id"], doc["offerPayload"]["id"],
+            doc["takerFeeTxID"], doc["makerAccountId"], "Zelle - Account owner full name"}
+    assert not kept & set(values), kept & set(values)
+    # Since v1.7.0 a contract carries no payload: nothing to look for.
+    del doc["makerPaymentAccountPayload"], doc["takerPaymentAccountPayload"], doc["paymentDetails"]
+    doc["offerPayload"]["extraDataMap"].pop("f2fCity")
+    assert personal_values(gson(doc)) == []

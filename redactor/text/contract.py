@@ -34,6 +34,9 @@ from redactor.fsutil import write_bytes_atomic
 PAYLOAD_KEYS = ("makerPaymentAccountPayload", "takerPaymentAccountPayload")
 EXTRA_DATA_REMOVED = {"f2fCity": "address", "f2fExtraInfo": "text", "cashByMailExtraInfo": "text"}
 MAX_BYTES = 20 * 1024 * 1024
+# Payload fields that name no person and no account: method, the account's UUID, countries, currencies.
+NOT_PERSONAL = frozenset({"paymentMethodId", "id", "maxTradePeriod", "countryCode", "acceptedCountryCodes",
+                          "currencyCode", "selectedCurrencyCode", "tradeCurrencies", "acceptedBanks"})
 
 
 def _scrub(node: Any, counts: Counter[str]) -> None:
@@ -59,12 +62,8 @@ def _scrub(node: Any, counts: Counter[str]) -> None:
             _scrub(value, counts)
 
 
-def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
-    """The scrubbed contract as 2-space pretty JSON, and counts of what was removed per category.
-
-    Text around the JSON object (e.g. "Contract as json:" before it, or the `BuyerMultiSigPubKeyHex: …` lines
-    Bisq's window adds after it) is kept, passed through the text sanitizer. Raises BadInput if there is no JSON
-    object."""
+def _parse(text: str) -> tuple[dict[str, Any], int, int]:
+    """The contract's JSON object and where it starts and ends in `text`; BadInput when there is none."""
     start = text.find("{")
     if start < 0:
         raise BadInput("This is not a contract JSON file: no JSON object found.")
@@ -74,6 +73,16 @@ def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
         raise BadInput(f"This is not a valid contract JSON file ({exc.msg}, line {exc.lineno}).") from exc
     if not isinstance(doc, dict):
         raise BadInput("This is not a contract JSON file: expected a JSON object.")
+    return doc, start, end
+
+
+def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
+    """The scrubbed contract as 2-space pretty JSON, and counts of what was removed per category.
+
+    Text around the JSON object (e.g. "Contract as json:" before it, or the `BuyerMultiSigPubKeyHex: …` lines
+    Bisq's window adds after it) is kept, passed through the text sanitizer. Raises BadInput if there is no JSON
+    object."""
+    doc, start, end = _parse(text)
     counts: Counter[str] = Counter()
     _scrub(doc, counts)
     body = json.dumps(doc, indent=2, ensure_ascii=False)
@@ -85,6 +94,49 @@ def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
     return before + body + after, dict(sorted(counts.items()))
 
 
+def personal_values(text: str) -> list[str]:
+    """What the scrubber removes, as values: the payment-account data of both traders (holder names, IBANs,
+    account numbers, e-mails, …) and the free-text extras. Screenshot redaction looks for them anywhere (a
+    name in a chat message has no label). Empty for contracts made since v1.7.0, which carry no payload."""
+    doc, _, _ = _parse(text)
+    found: set[str] = set()
+
+    def walk(node: Any, inside: bool) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in PAYLOAD_KEYS or (key == "paymentDetails" and isinstance(value, str)):
+                    walk(value, True)
+                elif key == "extraDataMap" and isinstance(value, dict):
+                    walk({k: v for k, v in value.items() if k in EXTRA_DATA_REMOVED}, True)
+                elif not (inside and key in NOT_PERSONAL):
+                    walk(value, inside)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, inside)
+        elif inside and isinstance(node, str):
+            # A multi-line payment text "Holder name: Alice\nIBAN: DE89…": the values after the labels.
+            parts = [p.split(":", 1)[-1] for line in node.splitlines() for p in line.split(", ")]
+            found.update(p.strip() for p in parts if len(p.strip()) >= 3)
+
+    walk(doc, False)
+    return sorted(found)
+
+
+def read_contract_text(src: Path) -> str:
+    """The contract file's text (UTF-8), with a clear BadInput for what cannot be one."""
+    src = Path(src)
+    try:
+        if src.stat().st_size > MAX_BYTES:
+            raise BadInput(f"{src.name} is too large to be a contract JSON file.")
+        raw = src.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {src}: {exc.strerror or exc}.") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{src.name} is not a text file (contract JSON is UTF-8).") from exc
+
+
 def scrub_contract_file(src: Path, dst: Path) -> dict[str, int]:
     """Read `src`, write the scrubbed contract to `dst` (atomically), return the counts."""
     src, dst = Path(src), Path(dst)
@@ -93,16 +145,6 @@ def scrub_contract_file(src: Path, dst: Path) -> dict[str, int]:
             raise UnsafeOutput("Refusing to overwrite the original contract; choose another output file.")
     except OSError:
         pass
-    try:
-        if src.stat().st_size > MAX_BYTES:
-            raise BadInput(f"{src.name} is too large to be a contract JSON file.")
-        raw = src.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"Cannot read {src}: {exc.strerror or exc}.") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{src.name} is not a text file (contract JSON is UTF-8).") from exc
-    scrubbed, counts = scrub_contract_text(text)
+    scrubbed, counts = scrub_contract_text(read_contract_text(src))
     write_bytes_atomic(dst, scrubbed.encode("utf-8"))
     return counts
