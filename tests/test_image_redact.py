@@ -354,3 +354,36 @@ def test_fill_grows_over_a_blur_taller_than_the_words_read_in_it() -> None:
     red = detect(image, ocr=FakeOcr(words))
     assert _inside((36, 42, 255, 72), red.boxes)
     assert not any(_touched(w, red.boxes) for w in words[:4])
+
+
+def _chat_message() -> Image.Image:
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    im = Image.new("RGB", (760, 120), (244, 244, 244))
+    draw = ImageDraw.Draw(im)
+    draw.rounded_rectangle((12, 12, 700, 100), radius=8, fill=(255, 255, 255))
+    draw.text((24, 24), "Hi, this is Alice Müller. I sent the 250.00 EUR yesterday evening.", font=font, fill=(20, 20, 20))
+    draw.text((24, 60), "Trade Xk3pQ-2b6e1f0c-8a4d-4c1e-9f3a-7d5b2e8c1a90-1104, please check.", font=font,
+              fill=(20, 20, 20))
+    return im
+
+
+def test_known_contract_values_are_hidden_in_free_text() -> None:
+    """A name in a chat message has no label and no pattern: found only as one of the contract's values."""
+    from redactor.text.contract import personal_values
+
+    im = _chat_message()
+    words = TesseractOcr().words(im)
+    name = [w for w in words if w.text.startswith(("Alice", "Müller", "Miller"))]  # OCR may lose the accent
+    keep = [w for w in words if w.text.strip(",.") in ("250.00", "EUR", "yesterday", "Trade") or "Xk3pQ" in w.text]
+    assert len(name) == 2 and len(keep) == 5, [w.text for w in words]
+    _, plain = redact(im)
+    assert not any(_touched(w, plain.boxes) for w in name)  # without the contract: not found
+
+    known = personal_values((REPO / "resources" / "demo" / "contract.json").read_text(encoding="utf-8"))
+    clean, red = redact(im, known=known)
+    assert red.verified and {b.reason for b in red.boxes} == {"known-personal"}
+    assert all(_covered(w, red.boxes) for w in name)
+    assert not any(_touched(w, red.boxes) for w in keep)
+    assert not [w.text for w in TesseractOcr().words(clean) if w.text.startswith(("Alice", "Müller", "Miller"))]

@@ -5,7 +5,8 @@ Rules (facts.md §4, §5e):
    to the end of the value cell.
 2. A field label ("Account owner full name", "IBAN", … in any Bisq language): the value right of it in the same
    row, below it (small label above a field), or after its colon inside text ("Holder name: …").
-3. Anywhere: e-mail addresses, IBANs, phone numbers, account names "<method> (…): <owner>".
+3. Anywhere: e-mail addresses, IBANs, phone numbers, account names "<method> (…): <owner>", and values known
+   to be personal (the trade contract's payment data, when given: a name in a chat message has no label).
 Never: words that look like trade IDs, tx IDs, hashes, onions, bitcoin addresses, amounts, prices or dates,
 and never the labels themselves, even on a row that also holds redacted data.
 """
@@ -13,6 +14,7 @@ and never the labels themselves, even on a row that also holds redacted data.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +27,7 @@ from redactor.image.fieldlabels import (
     ROW,
     Label,
     Matcher,
+    label_vocabulary,
     languages_seen,
     normalise,
     payment_method_names,
@@ -173,8 +176,49 @@ class Found:
         return iter((self.lines, self.spans))
 
 
-def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
-    """`gray`: the image, to tell a popup's words from the window behind it on one line (optional)."""
+def known_tokens(values: Iterable[str]) -> frozenset[str]:
+    """Normalised words of values known to be personal (a contract's payment data: `contract.personal_values`)
+    that are specific enough to look for anywhere: at least 4 letters (6 digits), never a word of a Bisq label
+    or payment method; an e-mail or a one-piece value (account number) only whole."""
+    vocabulary = label_vocabulary()
+    out: set[str] = set()
+    for value in values:
+        norm = normalise(value)
+        whole = norm.replace(" ", "")
+        if len(whole) >= 6 and whole not in vocabulary:
+            out.add(whole)
+        if "@" in value:
+            continue
+        for token in norm.split():
+            if token not in vocabulary and (len(token) >= 6 if token.isdigit() else len(token) >= 4):
+                out.add(token)
+    return frozenset(out)
+
+
+def _is_known(word: Word, known: frozenset[str]) -> bool:
+    """The word is a known value, inside a longer word, or one OCR error away from one of 5+ letters (an
+    accent read as another letter: "Müller" -> "Miller")."""
+    n = normalise(word.text).replace(" ", "")
+    if len(n) < 4:
+        return False
+    return n in known or any((len(t) >= 6 and t in n) or (len(t) >= 5 and _one_edit(n, t)) for t in known)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one substituted, inserted or deleted character."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozenset[str] = frozenset()) -> Found:
+    """`gray`: the image, to tell a popup's words from the window behind it on one line (optional).
+    `known`: `known_tokens()` of values known to be personal, hidden wherever they are read (a name in chat)."""
     lines = group_lines(words)
     m = Matcher(languages_seen([ln.text for ln in lines]))
     mw = m.d.max_words
@@ -260,6 +304,8 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None) -> Found:
                         break
             for a, b, reason in _pattern_words(cell):
                 spans.append(Span(line, cell[a:b + 1], reason))
+            if known:
+                spans.extend(Span(line, [w], "known-personal") for w in cell if _is_known(w, known))
 
     # Protect labels and identifiers: drop them from every span (the fill is split around them later).
     # Inside a payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure).

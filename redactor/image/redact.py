@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
 from redactor.fsutil import check_output_path, write_bytes_atomic
 from redactor.image import preprocess
-from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected
+from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected, known_tokens
 from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
 from redactor.image.ocr import OcrEngine, RectEdges, TesseractOcr, Word
@@ -324,10 +324,11 @@ def _secrets(spans: list[Span], lines: list[Line]) -> list[str]:
     return sorted(out)
 
 
-def _boxes_from_words(image: Image.Image, words: list[Word]) -> tuple[list[Box], list[str]]:
+def _boxes_from_words(image: Image.Image, words: list[Word],
+                      known: frozenset[str] = frozenset()) -> tuple[list[Box], list[str]]:
     width, height = image.size
     gray = preprocess.to_gray(image)
-    found = find_spans(words, gray)
+    found = find_spans(words, gray, known)
     lines, spans = found.lines, found.spans
     raw = [_span_box(sp, gray, width, height, lines) for sp in spans]
     raw += _unread_field_boxes(found, gray, width, height)
@@ -440,10 +441,11 @@ def _unread_field_boxes(found: Any, gray: np.ndarray, width: int, height: int) -
     return out
 
 
-def detect(image: Image.Image, *, ocr: OcrEngine | None = None) -> Redaction:
-    """OCR the image once and return the boxes to fill (not yet verified)."""
+def detect(image: Image.Image, *, ocr: OcrEngine | None = None, known: Sequence[str] = ()) -> Redaction:
+    """OCR the image once and return the boxes to fill (not yet verified). `known`: values known to be
+    personal (`contract.personal_values`), hidden wherever they are read."""
     words = _default_ocr(ocr).words(image)
-    boxes, secrets = _boxes_from_words(image, words)
+    boxes, secrets = _boxes_from_words(image, words, known_tokens(known))
     return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets)
 
 
@@ -572,23 +574,26 @@ class UnsafeRedaction(UnsafeOutput):
         self.redaction = redaction
 
 
-def redact(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[Image.Image, Redaction]:
+def redact(image: Image.Image, *, ocr: OcrEngine | None = None,
+           known: Sequence[str] = ()) -> tuple[Image.Image, Redaction]:
     """Detect, fill, verify; widen and redo while verification still reads personal data; raise UnsafeOutput
-    when it still does after that (nothing may be written then)."""
-    rendered, result, _ = _redact(image, ocr, encode=False)
+    when it still does after that (nothing may be written then). `known`: as for `detect`."""
+    rendered, result, _ = _redact(image, ocr, known, encode=False)
     return rendered, result
 
 
-def redact_to_png(image: Image.Image, *, ocr: OcrEngine | None = None) -> tuple[bytes, Redaction]:
+def redact_to_png(image: Image.Image, *, ocr: OcrEngine | None = None,
+                  known: Sequence[str] = ()) -> tuple[bytes, Redaction]:
     """redact(), and the result as clean PNG bytes (`clean_png_bytes`). The PNG is encoded while the
     verification pass reads (zlib and Tesseract both run outside the GIL), so writing costs no extra time."""
-    _, result, png = _redact(image, ocr, encode=True)
+    _, result, png = _redact(image, ocr, known, encode=True)
     return png, result
 
 
-def _redact(image: Image.Image, ocr: OcrEngine | None, *, encode: bool) -> tuple[Image.Image, Redaction, bytes]:
+def _redact(image: Image.Image, ocr: OcrEngine | None, known: Sequence[str], *,
+            encode: bool) -> tuple[Image.Image, Redaction, bytes]:
     with _ocr_session(ocr) as engine, ThreadPoolExecutor(1, thread_name_prefix="png") as side:
-        red = detect(image, ocr=engine)
+        red = detect(image, ocr=engine, known=known)
         boxes = list(red.boxes)
         rendered = render(image, boxes)
         png = side.submit(clean_png_bytes, rendered) if encode else None
@@ -652,10 +657,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
-                      ocr: OcrEngine | None = None) -> Redaction:
-    """Redact one screenshot file into a new clean PNG (and optionally the boxes as JSON).
-    Raises UnsafeOutput, writing nothing, when personal data would still be readable."""
+def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None, ocr: OcrEngine | None = None,
+                      known: Sequence[str] = ()) -> Redaction:
+    """Redact one screenshot file into a new clean PNG (and optionally the boxes as JSON); `known` as for
+    `detect`. Raises UnsafeOutput, writing nothing, when personal data would still be readable."""
     import json
 
     src, dst = Path(src), Path(dst)
@@ -666,7 +671,7 @@ def redact_image_file(src: Path, dst: Path, *, boxes_json: Path | None = None,
             check_output_path(Path(target))
     with _ocr_session(ocr) as engine:  # Tesseract loads its models while the file is decoded
         image = load_image(src)
-        png, redaction = redact_to_png(image, ocr=engine)
+        png, redaction = redact_to_png(image, ocr=engine, known=known)
     write_bytes_atomic(dst, png)
     if boxes_json is not None:
         write_bytes_atomic(Path(boxes_json), (json.dumps(boxes_to_json(redaction), indent=2) + "\n").encode())
