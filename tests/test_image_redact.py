@@ -363,7 +363,8 @@ def _chat_message() -> Image.Image:
     im = Image.new("RGB", (760, 120), (244, 244, 244))
     draw = ImageDraw.Draw(im)
     draw.rounded_rectangle((12, 12, 700, 100), radius=8, fill=(255, 255, 255))
-    draw.text((24, 24), "Hi, this is Alice Müller. I sent the 250.00 EUR yesterday evening.", font=font, fill=(20, 20, 20))
+    draw.text((24, 24), "Hi, this is Alice Müller. I sent the 250.00 EUR yesterday evening.", font=font,
+              fill=(20, 20, 20))
     draw.text((24, 60), "Trade Xk3pQ-2b6e1f0c-8a4d-4c1e-9f3a-7d5b2e8c1a90-1104, please check.", font=font,
               fill=(20, 20, 20))
     return im
