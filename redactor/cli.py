@@ -133,13 +133,18 @@ def _add_redact_image(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     p.add_argument("input", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--boxes", type=Path, help="write the redacted boxes (categories only) as JSON")
+    p.add_argument("--contract", type=Path, metavar="CONTRACT_JSON",
+                   help="the trade's contract: its payment data (names, account numbers, e-mails) is also "
+                        "blacked out wherever it shows, e.g. a name in a chat message")
     p.set_defaults(handler=_cmd_redact_image)
 
 
 def _cmd_redact_image(args: argparse.Namespace) -> int:
     from redactor.image.redact import redact_image_file
+    from redactor.text.contract import personal_values_file
 
-    redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes)
+    known = personal_values_file(args.contract) if args.contract is not None else []
+    redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes, known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1

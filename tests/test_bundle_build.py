@@ -281,3 +281,31 @@ def test_description_and_logs_share_placeholders(demo_data_dir: Path, tmp_path: 
     assert result.map_path is not None
     mapping = json.loads(result.map_path.read_text())["placeholders"]
     assert logged in mapping[in_desc[0]] and new in mapping[in_desc[1]]
+
+
+@pytest.mark.ocr
+def test_contract_values_are_hidden_in_a_chat_screenshot(demo_data_dir: Path, tmp_path: Path) -> None:
+    """The bundle looks for the contract's payment data in every screenshot: a name in a chat message."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(DEMO.parent / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    im = Image.new("RGB", (640, 60), "white")
+    ImageDraw.Draw(im).text((16, 18), "Hello, Satoshi O'Brien here, I paid yesterday.", font=font, fill=(20, 20, 20))
+    shot = tmp_path / "chat.png"
+    im.save(shot)
+    case = demo_case(demo_data_dir, screenshots=[Screenshot(shot, "chat-first-message")])
+    res = build_bundle(case, tmp_path / "c.zip")
+    report = json.loads(contents(res.path)[f"{TID}/redaction-report.json"])["screenshots"]
+    entry = report["buyer/screenshots/chat-first-message.png"]
+    assert set(entry["reasons"]) == {"known-personal"} and entry["verified"] is True
+    import io
+
+    from redactor.image.ocr import TesseractOcr
+
+    png = contents(res.path)[f"{TID}/buyer/screenshots/chat-first-message.png"]
+    read = " ".join(w.text for w in TesseractOcr().words(Image.open(io.BytesIO(png)).convert("RGB")))
+    assert "Hello" in read and "yesterday" in read and "Satoshi" not in read and "Brien" not in read
+    no_contract = build_bundle(demo_case(demo_data_dir, screenshots=[Screenshot(shot, "chat-first-message")],
+                                         contract=None), tmp_path / "d.zip")
+    report = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])["screenshots"]
+    assert report["buyer/screenshots/chat-first-message.png"]["boxes"] == 0

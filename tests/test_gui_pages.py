@@ -16,6 +16,8 @@ from redactor.gui.pages.screenshots_page import ScreenshotsPage
 from redactor.gui.pages.trade_page import DESCRIPTION_TEMPLATE, TradePage
 from redactor.gui.state import FlowState
 
+REPO = Path(__file__).resolve().parent.parent
+
 pytestmark = pytest.mark.gui
 
 TRADE_ID = "Xk3pQ-2b6e1f0c-8a4d-4c1e-9f3a-7d5b2e8c1a90-1104"
@@ -163,3 +165,25 @@ def test_dropped_files_are_added_in_the_order_support_asks_for_them(qtbot, tmp_p
     qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)
     assert all(s.error for s in state.shots)  # empty files: each gets a sentence, nothing crashes
     assert "could not be read" in page.list.item(0).text() and page.message.text()
+
+
+@pytest.mark.ocr
+def test_screenshots_are_read_with_the_contract_of_the_trade_step(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The contract chosen on the trade step makes its payment data found anywhere: a name in a chat message."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    im = Image.new("RGB", (640, 60), "white")
+    ImageDraw.Draw(im).text((16, 18), "Hello, Satoshi O'Brien here, I paid yesterday.", font=font, fill=(20, 20, 20))
+    im.save(tmp_path / "chat.png")
+    found = {}
+    for contract in (None, REPO / "resources" / "demo" / "contract.json"):
+        state = FlowState()
+        state.contract = contract
+        page = ScreenshotsPage(state, temp_settings(tmp_path))
+        qtbot.addWidget(page)
+        page.add_files([tmp_path / "chat.png"], kind="chat-first-message")
+        qtbot.waitUntil(lambda: len(state.shots) == 1 and not page.busy(), timeout=60_000)  # noqa: B023
+        assert state.shots[0].ready, state.shots[0].error
+        found[contract is not None] = {b.reason for b in state.shots[0].boxes}
+    assert found == {False: set(), True: {"known-personal"}}

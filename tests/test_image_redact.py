@@ -388,3 +388,19 @@ def test_known_contract_values_are_hidden_in_free_text() -> None:
     assert all(_covered(w, red.boxes) for w in name)
     assert not any(_touched(w, red.boxes) for w in keep)
     assert not [w.text for w in TesseractOcr().words(clean) if w.text.startswith(("Alice", "Müller", "Miller"))]
+
+
+def test_cli_redact_image_with_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from redactor import cli
+
+    _chat_message().save(tmp_path / "chat.png")
+    contract = str(REPO / "resources" / "demo" / "contract.json")
+    args = ["redact-image", str(tmp_path / "chat.png"), "-o", str(tmp_path / "out.png")]
+    assert cli.main([*args, "--boxes", str(tmp_path / "b.json"), "--contract", contract]) == 0
+    assert {b["reason"] for b in json.loads((tmp_path / "b.json").read_text())["boxes"]} == {"known-personal"}
+    assert "known-personal" in capsys.readouterr().out
+    # A contract that cannot be read is a clear error and nothing is written.
+    assert cli.main([*args[:2], "-o", str(tmp_path / "out2.png"), "--contract", str(tmp_path / "none.json")]) == 1
+    assert "Cannot read" in capsys.readouterr().err and not (tmp_path / "out2.png").exists()

@@ -161,6 +161,10 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
     except ImportError as exc:
         raise RedactorError("Screenshot redaction is not available in this build; remove the screenshots "
                             "or update the app.") from exc
+    from redactor.text.contract import personal_values_file
+
+    # The contract's payment data is hidden wherever a screenshot shows it (a name in a chat message).
+    known = personal_values_file(Path(case.contract)) if case.contract is not None else []
     dest.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     files: dict[str, Path] = {}
@@ -173,8 +177,8 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
         name = f"{role}/screenshots/{shot.kind}{'' if n == 1 else f'-{n}'}.png"
         try:
             image = load_image(Path(shot.path))
-            if shot.boxes is None:
-                png, redaction = redact_to_png(image)  # fails closed: UnsafeOutput when it cannot verify
+            if shot.boxes is None:  # fails closed: UnsafeOutput when it cannot verify
+                png, redaction = redact_to_png(image, known=known)
         except RedactorError as exc:  # say which screenshot: the trader may have given several
             raise type(exc)(f"{Path(shot.path).name}: {exc}") from exc
         if shot.boxes is None:

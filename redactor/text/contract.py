@@ -122,6 +122,11 @@ def personal_values(text: str) -> list[str]:
     return sorted(found)
 
 
+def personal_values_file(src: Path) -> list[str]:
+    """personal_values() of a contract file."""
+    return personal_values(read_contract_text(src))
+
+
 def read_contract_text(src: Path) -> str:
     """The contract file's text (UTF-8), with a clear BadInput for what cannot be one."""
     src = Path(src)

@@ -228,7 +228,7 @@ class ScreenshotsPage(Page):
 
     def _start(self, shot: Shot) -> None:
         shot.busy, shot.error = True, None
-        job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path))
+        job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path, self.state.contract))
         job.on(self, progress=lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None,
                done=lambda result: self._redacted(shot, result), failed=lambda text: self._failed(shot, text),
                finished=lambda: self._finished(shot, job))

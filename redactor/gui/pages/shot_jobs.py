@@ -9,15 +9,18 @@ from typing import Any
 from redactor.gui import workers
 
 
-def redact_job(path: Path) -> Any:
-    """The core finds, fills and re-reads what to black out (`redact`); when it cannot make the image safe by
-    itself, its detected boxes are shown with its reason so the user finishes by hand. The preview image is
-    made here too: converting a 5K image on the GUI thread would freeze the window."""
+def redact_job(path: Path, contract: Path | None = None) -> Any:
+    """The core finds, fills and re-reads what to black out (`redact`), including the contract's payment data
+    wherever it shows; when it cannot make the image safe by itself, its detected boxes are shown with its
+    reason so the user finishes by hand. The preview image is made here too: converting a 5K image on the GUI
+    thread would freeze the window."""
 
     def work(ctl: workers.Control) -> Any:
         from redactor.gui.imaging import to_qimage
         from redactor.image.redact import UnsafeRedaction, load_image, redact
+        from redactor.text.contract import personal_values_file
 
+        known = personal_values_file(contract) if contract is not None else []
         ctl.progress(f"Opening {path.name}…")
         image = load_image(path)
         ctl.check()
@@ -25,7 +28,7 @@ def redact_job(path: Path) -> Any:
         ctl.check()
         ctl.progress(f"Reading the text in {path.name}…")
         try:
-            _rendered, redaction = redact(image)
+            _rendered, redaction = redact(image, known=known)
         except UnsafeRedaction as exc:  # show the widened boxes; the user finishes by hand
             redaction = exc.redaction
             redaction.problems = [str(exc)]
