@@ -109,13 +109,17 @@ def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Wo
 
 
 def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
-    """Rows near the 1/parts marks where a band of blank rows lets the image be cut without cutting text."""
+    """Rows where a band of blank rows lets the image be cut without cutting text, each near where 1/parts of
+    the text lies above it (Tesseract's time follows the text more than the pixels: strips cut at equal
+    heights took 60 and 120 ms on a form whose fields sit in its lower half)."""
     # Window borders and shadows put a few ink pixels in every row; text puts many more.
-    ink = (gray < 160).sum(axis=1) > max(8, gray.shape[1] // 150)
+    counts = (gray < 160).sum(axis=1)
+    ink = counts > max(8, gray.shape[1] // 150)
     h = len(ink)
+    text = np.cumsum(np.where(ink, counts, 0))
     cuts = []
     for k in range(1, parts):
-        target = h * k // parts
+        target = int(np.searchsorted(text, text[-1] * k / parts)) if text[-1] else h * k // parts
         best = None
         for d in range(0, h // (2 * parts)):
             for y in (target - d, target + d):
