@@ -404,3 +404,18 @@ def test_cli_redact_image_with_the_contract(tmp_path: Path, capsys: pytest.Captu
     # A contract that cannot be read is a clear error and nothing is written.
     assert cli.main([*args[:2], "-o", str(tmp_path / "out2.png"), "--contract", str(tmp_path / "none.json")]) == 1
     assert "Cannot read" in capsys.readouterr().err and not (tmp_path / "out2.png").exists()
+
+
+def test_a_long_all_digit_account_number_is_no_id() -> None:
+    """A run of 12+ digits looked like a piece of a hash and was protected: a CLABE after its label stayed."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    im = Image.new("RGB", (700, 50), "white")
+    ImageDraw.Draw(im).text((16, 14), "Account no.: 002180000123456789, Bank name: Chase", font=font, fill=(20, 20, 20))
+    words = TesseractOcr().words(im)
+    number = [w for w in words if "0021800001" in w.text]
+    assert len(number) == 1, [w.text for w in words]
+    clean, red = redact(im)
+    assert red.verified and _covered(number[0], red.boxes)
+    assert not [w for w in TesseractOcr().words(clean) if "2180000" in w.text]

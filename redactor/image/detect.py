@@ -49,7 +49,8 @@ COUNTRIES = set(
     "SB SC SD SE SG SH SI SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG US "
     "UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW".split())
 # Partial identifiers cut off by a field, and values that are never personal.
-HEX_RUN = re.compile(r"^[0-9a-f]{12,}\W*$")
+# A piece of a hash or tx ID has hex letters; a run of plain digits is an account number (CLABE, CBU, …).
+HEX_RUN = re.compile(r"^(?=[0-9]*[a-f])[0-9a-f]{12,}\W*$")
 B32_RUN = re.compile(r"^[a-z2-7]{20,}(?:\.onion\S*)?\W*$|\.onion")
 AMOUNT = re.compile(r"^[\d.,]+$|^\d[\d.,]*\s?(?:BTC|EUR|USD|XMR|BSQ|%)?$|^(?:BTC|EUR|USD|XMR|BSQ)$")
 TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
