@@ -419,3 +419,20 @@ def test_a_long_all_digit_account_number_is_no_id() -> None:
     clean, red = redact(im)
     assert red.verified and _covered(number[0], red.boxes)
     assert not [w for w in TesseractOcr().words(clean) if "2180000" in w.text]
+
+
+def test_known_values_match_names_and_codes_but_not_common_words_or_amounts() -> None:
+    from redactor.image.detect import _is_known, known_tokens
+
+    known = known_tokens(["James Baker", "200000", "Ann Moore", "Alice Müller", "alice.m@example.com",
+                          "Call 0170 1234567 or Signal: alice_m", "nothing else, only meet at the cafe"])
+
+    def hit(text: str) -> bool:
+        return _is_known(Word(text, 0, 0, 10, 10, 90.0), known)
+
+    assert all(hit(t) for t in ["James", "Baker,", "Moore", "Müller", "Miller.", "200000", "alice_m", "alice.m",
+                                "1234567"])
+    assert not any(hit(t) for t in ["taker", "maker", "names", "more", "0.02000000", "2000000", "200,000.00",
+                                    "nothing", "only", "cafe", "Payment", "Account", "12:30"])
+    # A Bisq label or payment-method word is never looked for, even when it is part of a value.
+    assert not {"sepa", "iban", "account"} & known_tokens(["SEPA Account IBAN holder"])

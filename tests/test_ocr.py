@@ -219,3 +219,15 @@ def test_tsv_confidence_with_a_comma_is_read_and_a_malformed_row_fails_closed() 
     assert [(w.text, w.x, w.conf) for w in words] == [("IBAN", 10, pytest.approx(96.3918))]
     with pytest.raises(RedactorError, match="could not be read"):
         ocr_mod.parse_tsv(head + "5\t1\t1\t1\t1\t1\t10\t20\tx\t12\t96\tIBAN\n")
+
+
+def test_strips_are_cut_where_half_the_text_lies_above() -> None:
+    import numpy as np
+
+    page = np.full((1000, 600), 255, np.uint8)
+    page[700:990:20, 50:550] = 0  # fifteen "lines" of ink, all in the lower third
+    (cut,) = ocr_mod.blank_split_rows(page, 2)
+    assert 820 <= cut <= 870 and page[cut - 4:cut + 4].min() == 255  # in a blank band, not at half the height
+    cuts = ocr_mod.blank_split_rows(page, 8)
+    assert cuts == sorted(set(cuts))  # never two cuts on one row (an empty strip)
+    assert ocr_mod.blank_split_rows(np.zeros((0, 10), np.uint8), 2) == []

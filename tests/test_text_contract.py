@@ -90,12 +90,13 @@ def test_personal_values_are_what_the_scrub_removes() -> None:
     their labels, free-text extras; never the IDs, methods, countries or amounts support needs."""
     doc = json.loads((DEMO / "contract.json").read_text(encoding="utf-8"))
     doc["offerPayload"]["extraDataMap"]["f2fCity"] = "Springfield"
-    doc["paymentDetails"] = "Zelle - Account owner full name: Bob Ross, Email or mobile no.: bob@example.com"
+    doc["paymentDetails"] = ("Zelle - Account owner full name: Bob Ross, Email or mobile no.: bob@example.com, "
+                             "Country of bank: Germany")
     values = personal_values(gson(doc))
     assert {"Alice Müller", "DE89370400440532013000", "COBADEFFXXX", "Satoshi O'Brien", "Springfield", "Bob Ross",
             "bob@example.com"} <= set(values)
     kept = {"SEPA", "DE", "AT", doc["makerPaymentAccountPayload"]["id"], doc["offerPayload"]["id"],
-            doc["takerFeeTxID"], doc["makerAccountId"], "Zelle - Account owner full name"}
+            doc["takerFeeTxID"], doc["makerAccountId"], "Zelle - Account owner full name", "Germany"}
     assert not kept & set(values), kept & set(values)
     # Since v1.7.0 a contract carries no payload: nothing to look for.
     del doc["makerPaymentAccountPayload"], doc["takerPaymentAccountPayload"], doc["paymentDetails"]

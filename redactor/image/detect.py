@@ -23,7 +23,6 @@ from redactor.bisq import ids
 from redactor.image.fieldlabels import (
     FIELD,
     GENERIC,
-    KEEP,
     ROW,
     Label,
     Matcher,
@@ -179,30 +178,42 @@ class Found:
 
 def known_tokens(values: Iterable[str]) -> frozenset[str]:
     """Normalised words of values known to be personal (a contract's payment data: `contract.personal_values`)
-    that are specific enough to look for anywhere: at least 4 letters (6 digits), never a word of a Bisq label
-    or payment method; an e-mail or a one-piece value (account number) only whole."""
+    that are specific enough to look for anywhere: names, places and banks (capitalised, 4+ letters), account
+    codes and handles (with digits or "_"; digits alone: 6+, matched only whole), an e-mail whole and its local
+    part; never a word of a Bisq label or payment method, nor a lower-case word of free text ("only", "cash")."""
     vocabulary = label_vocabulary()
     out: set[str] = set()
     for value in values:
-        norm = normalise(value)
-        whole = norm.replace(" ", "")
+        whole = normalise(value).replace(" ", "")
         if len(whole) >= 6 and whole not in vocabulary:
             out.add(whole)
         if "@" in value:
+            local = normalise(value.split("@", 1)[0]).replace(" ", "")
+            if len(local) >= 4:
+                out.add(local)
             continue
-        for token in norm.split():
-            if token not in vocabulary and (len(token) >= 6 if token.isdigit() else len(token) >= 4):
+        for raw in value.split():
+            token = normalise(raw).replace(" ", "")
+            if len(token) < 4 or token in vocabulary:
+                continue
+            if token.isdigit():
+                if len(token) >= 6:
+                    out.add(token)
+            elif raw[:1].isupper() or "_" in raw or any(ch.isdigit() for ch in token):
                 out.add(token)
     return frozenset(out)
 
 
 def _is_known(word: Word, known: frozenset[str]) -> bool:
-    """The word is a known value, inside a longer word, or one OCR error away from one of 5+ letters (an
-    accent read as another letter: "Müller" -> "Miller")."""
+    """The word is a known value, or (for 6+ letters) holds one or is one OCR error away from one (an accent
+    read as another letter: "Müller" -> "Miller"); an amount or a time only when it is exactly one."""
     n = normalise(word.text).replace(" ", "")
     if len(n) < 4:
         return False
-    return n in known or any((len(t) >= 6 and t in n) or (len(t) >= 5 and _one_edit(n, t)) for t in known)
+    if n in known:
+        return True
+    return not is_plain_value(word) and any(len(t) >= 6 and not t.isdigit() and (t in n or _one_edit(n, t))
+                                            for t in known)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -286,8 +297,8 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozens
                         unread.append(Unread(li, cell[:k], cell[k - 1].text.endswith(":"), "account-field"))
                     if k == len(cell):
                         continue
-                if lab.kind == KEEP:
-                    continue
+                # A KEEP label ("Payment method:", "Trade ID:") keeps its value, but the rest of the cell is
+                # still searched below: "Payment method: SEPA, paid by alice@example.com".
             # "Label: value" pairs inside free text (popups, one-line payment details, chat).
             colon = _colon_labels(m, cell, mw)
             for n, (lab, a, b) in enumerate(colon):

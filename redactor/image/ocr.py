@@ -116,8 +116,10 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     counts = (gray < 160).sum(axis=1)
     ink = counts > max(8, gray.shape[1] // 150)
     h = len(ink)
+    if h < 16:
+        return []
     text = np.cumsum(np.where(ink, counts, 0))
-    cuts = []
+    cuts: list[int] = []
     for k in range(1, parts):
         target = int(np.searchsorted(text, text[-1] * k / parts)) if text[-1] else h * k // parts
         best = None
@@ -128,7 +130,7 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
                     break
             if best is not None:
                 break
-        if best is not None:
+        if best is not None and (not cuts or best > cuts[-1]):  # never a strip of no rows
             cuts.append(best)
     return cuts
 

@@ -445,7 +445,11 @@ def detect(image: Image.Image, *, ocr: OcrEngine | None = None, known: Sequence[
     """OCR the image once and return the boxes to fill (not yet verified). `known`: values known to be
     personal (`contract.personal_values`), hidden wherever they are read."""
     words = _default_ocr(ocr).words(image)
-    boxes, secrets = _boxes_from_words(image, words, known_tokens(known))
+    tokens = known_tokens(known)
+    boxes, secrets = _boxes_from_words(image, words, tokens)
+    # Verification also looks for every known value, not only those detection read: one it misread is
+    # caught if the second pass reads it (all-digit ones only when too long to be an amount).
+    secrets = sorted(set(secrets) | {t for t in tokens if not t.isdigit() or len(t) >= 10})
     return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets)
 
 

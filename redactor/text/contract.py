@@ -36,7 +36,8 @@ EXTRA_DATA_REMOVED = {"f2fCity": "address", "f2fExtraInfo": "text", "cashByMailE
 MAX_BYTES = 20 * 1024 * 1024
 # Payload fields that name no person and no account: method, the account's UUID, countries, currencies.
 NOT_PERSONAL = frozenset({"paymentMethodId", "id", "maxTradePeriod", "countryCode", "acceptedCountryCodes",
-                          "currencyCode", "selectedCurrencyCode", "tradeCurrencies", "acceptedBanks"})
+                          "currencyCode", "selectedCurrencyCode", "tradeCurrencies", "accountType",
+                          "bankAccountType"})
 
 
 def _scrub(node: Any, counts: Counter[str]) -> None:
@@ -104,7 +105,9 @@ def personal_values(text: str) -> list[str]:
     def walk(node: Any, inside: bool) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in PAYLOAD_KEYS or (key == "paymentDetails" and isinstance(value, str)):
+                if key == "paymentDetails" and isinstance(value, str):
+                    found.update(_detail_values(value))
+                elif key in PAYLOAD_KEYS:
                     walk(value, True)
                 elif key == "extraDataMap" and isinstance(value, dict):
                     walk({k: v for k, v in value.items() if k in EXTRA_DATA_REMOVED}, True)
@@ -113,13 +116,23 @@ def personal_values(text: str) -> list[str]:
         elif isinstance(node, list):
             for value in node:
                 walk(value, inside)
-        elif inside and isinstance(node, str):
-            # A multi-line payment text "Holder name: Alice\nIBAN: DE89…": the values after the labels.
-            parts = [p.split(":", 1)[-1] for line in node.splitlines() for p in line.split(", ")]
-            found.update(p.strip() for p in parts if len(p.strip()) >= 3)
+        elif inside and isinstance(node, str) and len(node.strip()) >= 3:
+            found.add(node.strip())
 
     walk(doc, False)
     return sorted(found)
+
+
+def _detail_values(text: str) -> list[str]:
+    """The values of a payment text, one-line ("SEPA - Account owner full name: Alice, IBAN: DE89…") or
+    multi-line ("Holder name: Alice\nIBAN: …"), without the labels and the country (no personal datum)."""
+    out = []
+    for line in text.splitlines():
+        for part in line.split(", "):
+            label, _, value = part.rpartition(":")
+            if value.strip() and len(value.strip()) >= 3 and "country" not in label.lower():
+                out.append(value.strip())
+    return out
 
 
 def personal_values_file(src: Path) -> list[str]:
