@@ -144,6 +144,9 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
     from redactor.text.contract import personal_values_file
 
     known = personal_values_file(args.contract) if args.contract is not None else []
+    if args.contract is not None and not known:
+        print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so it "
+              "adds nothing to look for.", file=sys.stderr)
     redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes, known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:

@@ -187,3 +187,27 @@ def test_screenshots_are_read_with_the_contract_of_the_trade_step(qtbot, tmp_pat
         assert state.shots[0].ready, state.shots[0].error
         found[contract is not None] = {b.reason for b in state.shots[0].boxes}
     assert found == {False: set(), True: {"known-personal"}}
+
+
+@pytest.mark.ocr
+def test_a_contract_chosen_later_has_the_screenshots_read_again(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    for name in ("a.png", "b.png"):
+        im = Image.new("RGB", (640, 60), "white")
+        ImageDraw.Draw(im).text((16, 18), "Hello, Satoshi O'Brien here, I paid yesterday.", font=font,
+                                fill=(20, 20, 20))
+        im.save(tmp_path / name)
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    page.add_files([tmp_path / "a.png", tmp_path / "b.png"], kind="chat-first-message")
+    qtbot.waitUntil(lambda: len(state.shots) == 2 and not page.busy(), timeout=60_000)
+    assert [s.boxes for s in state.shots] == [[], []]
+    state.shots[1].edited = True  # the user already worked on this one: left as it is, with a word
+    state.contract = REPO / "resources" / "demo" / "contract.json"  # back to the trade step, then forward
+    page.enter()
+    qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
+    assert {b.reason for b in state.shots[0].boxes} == {"known-personal"}
+    assert state.shots[1].boxes == [] and "Checked before this contract was chosen" in state.shots[1].note

@@ -34,6 +34,8 @@ class Shot:
     error: str | None = None
     busy: bool = False
     note: str = ""  # the latest check of what the boxes leave readable, as a sentence
+    contract: Path | None = None  # the contract whose payment data the last reading looked for
+    edited: bool = False  # the user changed the boxes by hand
 
     @property
     def ready(self) -> bool:

@@ -690,20 +690,21 @@ class BatchResult:
     error: str | None
 
 
-def _batch_one(args: tuple[Path, Path]) -> BatchResult:
-    src, dst = args
+def _batch_one(args: tuple[Path, Path, Sequence[str]]) -> BatchResult:
+    src, dst, known = args
     try:
-        return BatchResult(src, dst, redact_image_file(src, dst), None)
+        return BatchResult(src, dst, redact_image_file(src, dst, known=known), None)
     except RedactorError as exc:
         return BatchResult(src, None, None, str(exc))
 
 
-def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = None) -> list[BatchResult]:
-    """Redact many screenshots in a process pool (one single-threaded Tesseract per core), results in order.
-    Each output is `<out_dir>/<stem>.png` (`-2`, `-3`… when stems repeat)."""
+def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = None,
+                 known: Sequence[str] = ()) -> list[BatchResult]:
+    """Redact many screenshots in a process pool (one single-threaded Tesseract per core), results in order;
+    `known` as for `detect`. Each output is `<out_dir>/<stem>.png` (`-2`, `-3`… when stems repeat)."""
     out_dir = Path(out_dir)
     used: set[str] = set()
-    jobs: list[tuple[Path, Path]] = []
+    jobs: list[tuple[Path, Path, Sequence[str]]] = []
     for p in paths:
         stem, n = Path(p).stem, 1
         name = f"{stem}.png"
@@ -711,7 +712,7 @@ def redact_batch(paths: Sequence[Path], out_dir: Path, *, workers: int | None = 
             n += 1
             name = f"{stem}-{n}.png"
         used.add(name)
-        jobs.append((Path(p), out_dir / name))
+        jobs.append((Path(p), out_dir / name, tuple(known)))
     # One worker per core although each screenshot OCRs its strips in parallel: the workers fill the gaps one
     # leaves (decoding, rules, PNG writing); bench_images.py measures both (README, batch row).
     workers = workers or os.cpu_count() or 1

@@ -226,8 +226,21 @@ class ScreenshotsPage(Page):
 
     # --- redaction in the background ---
 
+    def enter(self) -> None:
+        """A contract chosen (or changed) on the trade step after a screenshot was read: read it again, so
+        the contract's names are looked for in it; one the user already edited is left as it is, with a word."""
+        stale = [s for s in self.state.shots if not s.busy and s.contract != self.state.contract]
+        for shot in stale:
+            if shot.edited:
+                shot.note = ("⚠ Checked before this contract was chosen: remove it and add it again to have the "
+                             "contract's names looked for in it, or look for them yourself.")
+                self.message.info(f"{shot.path.name}: {shot.note[2:]}")
+                self._refresh_item(shot)
+            else:
+                self._start(shot)
+
     def _start(self, shot: Shot) -> None:
-        shot.busy, shot.error = True, None
+        shot.busy, shot.error, shot.contract = True, None, self.state.contract
         job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path, self.state.contract))
         job.on(self, progress=lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None,
                done=lambda result: self._redacted(shot, result), failed=lambda text: self._failed(shot, text),
@@ -313,7 +326,7 @@ class ScreenshotsPage(Page):
     def _boxes_changed(self) -> None:
         shot = self.current()
         if shot is not None and shot.boxes is not None:
-            shot.boxes = self.editor.boxes()
+            shot.boxes, shot.edited = self.editor.boxes(), True
             shot.note = "Checking your changes…"
             self.check_note.setText(shot.note)
             self._recheck_timer.start()
