@@ -440,3 +440,12 @@ def test_known_values_match_names_and_codes_but_not_common_words_or_amounts() ->
                                     "nothing", "only", "cafe", "Payment", "Account", "12:30"])
     # A Bisq label or payment-method word is never looked for, even when it is part of a value.
     assert not {"sepa", "iban", "account"} & known_tokens(["SEPA Account IBAN holder"])
+
+
+def test_a_known_value_read_as_several_words_is_found() -> None:
+    from redactor.image.detect import find_spans, known_tokens
+
+    words = _row(10, 10, "Send to 1234 5678 9012 today, order 1234")
+    found = find_spans(words, None, known_tokens(["123456789012"]))
+    hidden = [w.text for sp in found.spans for w in sp.words]
+    assert hidden == ["1234", "5678", "9012"]  # not the order number that shares the first piece

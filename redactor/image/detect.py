@@ -216,6 +216,20 @@ def _is_known(word: Word, known: frozenset[str]) -> bool:
                                             for t in known)
 
 
+def _known_runs(cell: list[Word], known: frozenset[str]) -> list[list[Word]]:
+    """Runs of 2-6 neighbouring words that together spell a known value: an account number OCR read as
+    "1234 5678 9012" (each piece too short to look for on its own)."""
+    norms = [normalise(w.text).replace(" ", "") for w in cell]
+    runs = []
+    for i in range(len(cell)):
+        joined = norms[i]
+        for j in range(i + 1, min(i + 6, len(cell))):
+            joined += norms[j]
+            if len(joined) >= 6 and joined in known:
+                runs.append(cell[i:j + 1])
+    return runs
+
+
 def _one_edit(a: str, b: str) -> bool:
     """a and b differ by exactly one substituted, inserted or deleted character."""
     if abs(len(a) - len(b)) > 1 or a == b:
@@ -318,6 +332,7 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozens
                 spans.append(Span(line, cell[a:b + 1], reason))
             if known:
                 spans.extend(Span(line, [w], "known-personal") for w in cell if _is_known(w, known))
+                spans.extend(Span(line, run, "known-personal") for run in _known_runs(cell, known))
 
     # Protect labels and identifiers: drop them from every span (the fill is split around them later).
     # Inside a payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure).
