@@ -309,3 +309,14 @@ def test_contract_values_are_hidden_in_a_chat_screenshot(demo_data_dir: Path, tm
                                          contract=None), tmp_path / "d.zip")
     report = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])["screenshots"]
     assert report["buyer/screenshots/chat-first-message.png"]["boxes"] == 0
+
+
+def test_a_bad_contract_fails_before_the_logs_are_read(demo_data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "contract.json"
+    bad.write_text("not json at all")
+    shot = DEMO / "screenshots" / "chat.png"
+    stages: list[str] = []
+    with pytest.raises(BadInput, match="not a contract JSON"):
+        build_bundle(demo_case(demo_data_dir, contract=bad, screenshots=[Screenshot(shot, "chat-first-message")]),
+                     tmp_path / "c.zip", progress=lambda stage, _f: stages.append(stage))
+    assert "sanitizing logs" not in stages and not (tmp_path / "c.zip").exists()

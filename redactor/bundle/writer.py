@@ -150,10 +150,11 @@ def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: floa
     return report
 
 
-def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bool] = lambda: False,
-                        ) -> tuple[dict[str, Path], dict[str, Any]]:
-    """Redact every screenshot into `dest`; returns bundle name -> file and the per-file report (no values).
-    `stop` is checked between screenshots (cancel, or the log pass failed)."""
+def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
+                        stop: Callable[[], bool] = lambda: False) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Redact every screenshot into `dest`, hiding `known` values (the contract's payment data) wherever they
+    show; returns bundle name -> file and the per-file report (no values). `stop` is checked between
+    screenshots (cancel, or the log pass failed)."""
     if not case.screenshots:
         return {}, {}
     try:
@@ -161,10 +162,6 @@ def _redact_screenshots(case: Case, dest: Path, role: str, stop: Callable[[], bo
     except ImportError as exc:
         raise RedactorError("Screenshot redaction is not available in this build; remove the screenshots "
                             "or update the app.") from exc
-    from redactor.text.contract import personal_values_file
-
-    # The contract's payment data is hidden wherever a screenshot shows it (a name in a chat message).
-    known = personal_values_file(Path(case.contract)) if case.contract is not None else []
     dest.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     files: dict[str, Path] = {}
@@ -218,6 +215,13 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             progress(stage, frac)
 
     step("reading logs", 0.0)
+    known: list[str] = []
+    if case.contract is not None and case.screenshots:
+        from redactor.text.contract import personal_values_file
+
+        # Read first: a bad contract fails now, not after the log pass. Its payment data is then hidden
+        # wherever a screenshot shows it (a name in a chat message).
+        known = personal_values_file(Path(case.contract))
     sources = _log_sources(case)
     created_at = resolve_created(
         [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
@@ -239,7 +243,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
-                _redact_screenshots, case, work / "shots", role, stop_shots)
+                _redact_screenshots, case, work / "shots", role, known, stop_shots)
             try:
                 raw: list[Path] = []
                 names: list[str] = []
