@@ -599,19 +599,17 @@ def _redact(image: Image.Image, ocr: OcrEngine | None, known: Sequence[str], *,
     with _ocr_session(ocr) as engine, ThreadPoolExecutor(1, thread_name_prefix="png") as side:
         red = detect(image, ocr=engine, known=known)
         boxes = list(red.boxes)
-        rendered = render(image, boxes)
-        png = side.submit(clean_png_bytes, rendered) if encode else None
-        problems, leaks = _verify(rendered, red, boxes, engine)
-        rounds = 0
-        while problems and rounds < VERIFY_ROUNDS:
-            rounds += 1
-            log.info("verification round %d: %s; widening", rounds, ", ".join(problems))
-            boxes = _widen(boxes, leaks, image.width, image.height)
+        png = None
+        for rounds in range(VERIFY_ROUNDS + 1):
             rendered = render(image, boxes)
             if png is not None:
                 png.cancel()  # superseded (a no-op once it has started)
             png = side.submit(clean_png_bytes, rendered) if encode else None
             problems, leaks = _verify(rendered, red, boxes, engine)
+            if not problems or rounds == VERIFY_ROUNDS:
+                break
+            log.info("verification round %d: %s; widening", rounds + 1, ", ".join(problems))
+            boxes = _widen(boxes, leaks, image.width, image.height)
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
                        secrets=red.secrets)
     if problems:
