@@ -215,13 +215,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             progress(stage, frac)
 
     step("reading logs", 0.0)
-    known: list[str] = []
-    if case.contract is not None and case.screenshots:
-        from redactor.text.contract import personal_values_file
+    from redactor.text.contract import personal_values, read_contract_text, scrub_contract_text
 
-        # Read first: a bad contract fails now, not after the log pass. Its payment data is then hidden
-        # wherever a screenshot shows it (a name in a chat message).
-        known = personal_values_file(Path(case.contract))
+    # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
+    # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
+    contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
+    known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
     sources = _log_sources(case)
     created_at = resolve_created(
         [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
@@ -297,15 +296,11 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         for shot_name, shot_path in shot_files.items():
             entries[prefix + shot_name] = shot_path
 
-        if case.contract is not None:
+        if contract_text is not None:
             step("scrubbing the contract", 0.75)
-            try:
-                from redactor.text.contract import scrub_contract_file
-            except ImportError as exc:
-                raise RedactorError("The contract scrubber is not available in this build.") from exc
-            counts = scrub_contract_file(Path(case.contract), work / "contract.json")
+            scrubbed, counts = scrub_contract_text(contract_text)
             report["contract"] = dict(counts)
-            entries[prefix + "contract.json"] = work / "contract.json"
+            entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
                                                            table)
