@@ -65,9 +65,11 @@ def main() -> int:
         import tempfile
 
         from redactor.bundle.writer import _redact_screenshots
+        from redactor.text.contract import personal_values_file
+        known = personal_values_file(Path(case.contract)) if case.contract is not None else []
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
-            _redact_screenshots(case, Path(tmp), "buyer")
+            _redact_screenshots(case, Path(tmp), "buyer", known)
             t_shots = time.perf_counter() - t
 
     in_mb = sum(p.stat().st_size for p in logs) / 1e6
