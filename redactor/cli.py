@@ -140,6 +140,7 @@ def _add_redact_image(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_redact_image(args: argparse.Namespace) -> int:
+    from redactor.image.kinds import KIND_TITLES
     from redactor.image.redact import redact_image_file
     from redactor.text.contract import personal_values_file
 
@@ -153,6 +154,7 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
     found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing personal found"
     print(f"{args.output}: {len(redaction.boxes)} areas blacked out ({found}); verified by a second OCR pass")
+    print(f"It looks like: {KIND_TITLES[redaction.kind]}")
     return 0
 
 
@@ -222,13 +224,16 @@ def _cmd_trades(args: argparse.Namespace) -> int:
 
 
 def _screenshot_arg(text: str):  # type: ignore[no-untyped-def]
-    from redactor.bundle.case import SCREENSHOT_KINDS, Screenshot
-    from redactor.bundle.demo import kind_from_name
+    from redactor.bundle.case import Screenshot
+    from redactor.image.kinds import AUTO, SCREENSHOT_KINDS
 
     path, sep, kind = text.rpartition(":")
     if sep and kind in SCREENSHOT_KINDS:
         return Screenshot(path=Path(path), kind=kind)
-    return Screenshot(path=Path(text), kind=kind_from_name(Path(text).stem))  # no KIND: guess from the name
+    stem = Path(text).stem
+    # No KIND: a file named after a kind (trade-details.png) is that kind; any other is recognised by OCR.
+    named = next((k for k in SCREENSHOT_KINDS if stem == k or stem.startswith(k + "-")), AUTO)
+    return Screenshot(path=Path(text), kind=named)
 
 
 def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -240,7 +245,7 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="text file: what happened, when, anything non-standard, past issues")
     p.add_argument("--screenshot", action="append", default=[], metavar="FILE[:KIND]",
                    help="screenshot; KIND is one of trade-details, dispute-details, chat-first-message, "
-                        "error-popup, other (default: guessed from the file name)")
+                        "error-popup, trade-step, other (default: recognised from what the screenshot shows)")
     p.add_argument("--contract", type=Path, help="contract JSON copied from Bisq")
     p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
     p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")

@@ -37,6 +37,7 @@ from redactor.bundle.case import ROLE_TITLES, Case
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
 from redactor.fsutil import write_bytes_atomic
+from redactor.image.kinds import AUTO, OTHER
 from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
@@ -169,15 +170,17 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
     for shot in case.screenshots:
         if stop():
             raise Cancelled("Stopped; no bundle was written.")
-        counts[shot.kind] = counts.get(shot.kind, 0) + 1
-        n = counts[shot.kind]
-        name = f"{role}/screenshots/{shot.kind}{'' if n == 1 else f'-{n}'}.png"
         try:
             image = load_image(Path(shot.path))
             if shot.boxes is None:  # fails closed: UnsafeOutput when it cannot verify
                 png, redaction = redact_to_png(image, known=known)
         except RedactorError as exc:  # say which screenshot: the trader may have given several
             raise type(exc)(f"{Path(shot.path).name}: {exc}") from exc
+        # AUTO: the kind the redaction's OCR pass recognised (screenshots reviewed in the GUI have theirs).
+        kind = redaction.kind if shot.kind == AUTO and shot.boxes is None else shot.kind
+        kind = OTHER if kind == AUTO else kind
+        counts[kind] = counts.get(kind, 0) + 1
+        name = f"{role}/screenshots/{kind}{'' if counts[kind] == 1 else f'-{counts[kind]}'}.png"
         if shot.boxes is None:
             boxes = list(redaction.boxes)
             info: dict[str, Any] = {"verified": bool(redaction.verified), "reviewed_by_user": False}
@@ -192,7 +195,8 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
         out = dest / name.rsplit("/", 1)[-1]
         write_bytes_atomic(out, png)
         files[name] = out
-        report[name] = {"kind": shot.kind, "boxes": len(boxes), "reasons": dict(sorted(reasons.items())), **info}
+        report[name] = {"kind": kind, "kind_recognised": shot.kind == AUTO, "boxes": len(boxes),
+                        "reasons": dict(sorted(reasons.items())), **info}
     return files, report
 
 
