@@ -29,14 +29,23 @@ from pathlib import Path
 from typing import Any
 
 from redactor.bisq.datadir import detect_version
-from redactor.bisq.logfiles import list_log_files, output_name, snapshot
+from redactor.bisq.logfiles import (
+    MAX_LOG_BYTES,
+    Skipped,
+    Snapshot,
+    iter_line_blocks,
+    output_name,
+    scan_log_files,
+    snapshot,
+)
+from redactor.bisq.secrets import SecretIndex
 from redactor.bisq.trades import find_trades
 from redactor.bundle import checklist as checklist_mod
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.case import ROLE_TITLES, Case
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
-from redactor.fsutil import write_bytes_atomic
+from redactor.fsutil import RefusedInput, write_bytes_atomic
 from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
@@ -92,44 +101,97 @@ def _bisq_dir_above(path: Path) -> bool:
     return containing_data_dir(path) is not None
 
 
-def _log_sources(case: Case) -> list[tuple[Path, str]]:
-    """(file, name in the bundle) for every log to include."""
+@dataclass(frozen=True)
+class LogSource:
+    path: Path
+    root: Path  # the folder it was listed in: no link below it is followed
+    name: str  # its name in the bundle
+
+
+def _log_sources(case: Case) -> tuple[list[LogSource], list[Skipped]]:
+    """Every log to include, and the allow-listed ones found in the data dir that cannot be (with why)."""
+    data_dir = Path(case.data_dir) if case.data_dir is not None else None
+    skipped: list[Skipped] = []
     if case.log_files is not None:
         files = [Path(p) for p in case.log_files]
-    elif case.data_dir is not None:
-        data_dir = Path(case.data_dir)
-        files = [f.path for f in list_log_files(data_dir, detect_version(data_dir) or 1)]
+    elif data_dir is not None:
+        scan = scan_log_files(data_dir, detect_version(data_dir) or 1)
+        files = [f.path for f in scan.files]
+        skipped = list(scan.skipped)
     else:
         files = []
     out = []
     seen: set[str] = set()
     for f in files:
-        base = Path(case.data_dir) if case.data_dir is not None and _inside(f, Path(case.data_dir)) else f.parent
-        name = output_name(f, base)
+        root = data_dir if data_dir is not None and f.is_relative_to(data_dir) and f != data_dir else f.parent
+        name = output_name(f, root)
         if name in seen:
             raise BadInput(f"Two log files are both named {name}; choose logs from one Bisq data directory.")
         seen.add(name)
-        out.append((f, name))
-    return out
+        out.append(LogSource(f, root, name))
+    return out, skipped
+
+
+def _snapshot_logs(sources: Sequence[LogSource], dest: Path, report: dict[str, Any],
+                   step: Callable[[str, float], None]) -> list[Snapshot]:
+    """Copy each log from the handle that passed the checks (logfiles.open_log) into `dest`; a refused or
+    unreadable one goes to report["skipped"], a cut one (over MAX_LOG_BYTES) to report["cut"]."""
+    indexes: dict[Path, SecretIndex] = {}  # one walk per folder, for the hard-link check
+    snaps: list[Snapshot] = []
+    for i, src in enumerate(sources):
+        step("copying logs", 0.1 * i / max(1, len(sources)))
+        index = indexes.get(src.root) or indexes.setdefault(src.root, SecretIndex.build(src.root))
+        try:
+            snap = snapshot(src.path, dest / src.name, root=src.root, index=index)
+        except RefusedInput as exc:
+            log.warning("not collecting %s: %s", src.name, exc.reason)
+            report["skipped"].append({"file": src.name, "reason": exc.reason})
+            continue
+        except OSError as exc:
+            log.warning("cannot read %s: %s", src.path, exc)
+            report["skipped"].append({"file": src.name, "reason": exc.strerror or type(exc).__name__})
+            continue
+        if snap.cut:
+            report.setdefault("cut", []).append({
+                "file": src.name, "bytes": snap.size, "kept_bytes": snap.bytes,
+                "reason": f"only its newest {MAX_LOG_BYTES >> 20} MB were collected: Bisq rolls its logs at 10 MB, "
+                          "so a bigger file is not one Bisq wrote"})
+        snaps.append(snap)
+    return snaps
+
+
+def _collection_notes(report: dict[str, Any]) -> list[str]:
+    """Sentences for the trader (and the CLI/GUI "missing" list): every log not collected, or only in part."""
+    notes = [f"the log {s['file']} (not collected: {s['reason']})" for s in report.get("skipped", [])]
+    notes += [f"the start of the log {c['file']} ({c['reason']})" for c in report.get("cut", [])]
+    return notes
+
+
+# Bisq writes its startup lines (version, OS) once per start, so a version line is one short line.
+_FACTS_BLOCK = 4 << 20
 
 
 def bisq_facts(raw_logs: Sequence[Path]) -> dict[str, str]:
-    """Bisq version and OS from the startup lines, newest log first (facts.md section 2)."""
+    """Bisq version and OS from the startup lines (the last start in the newest log that has them; facts.md
+    section 2), read in line-bounded blocks: memory stays flat in the size of a log."""
     facts: dict[str, str] = {}
     for p in raw_logs:
+        version: tuple[bytes, bytes] | None = None
+        sysinfo: tuple[bytes, bytes, bytes] | None = None
         try:
-            data = p.read_bytes()
+            with Path(p).open("rb") as fh:
+                for block in iter_line_blocks(fh, _FACTS_BLOCK):
+                    if "version" not in facts:
+                        version = (_VERSION.findall(block) or [version])[-1]
+                    if "os" not in facts:
+                        sysinfo = (_SYSINFO.findall(block) or [sysinfo])[-1]
         except OSError:
             continue
-        if "version" not in facts:
-            found = _VERSION.findall(data)
-            if found:
-                facts["version"] = (found[-1][0] or found[-1][1]).decode("ascii", "replace")
-        if "os" not in facts:
-            sys_found = _SYSINFO.findall(data)
-            if sys_found:
-                name, version, arch = (x.decode("utf-8", "replace").strip() for x in sys_found[-1])
-                facts["os"] = f"{name} {version} ({arch})"
+        if version is not None:
+            facts["version"] = (version[0] or version[1]).decode("ascii", "replace")
+        if sysinfo is not None:
+            name, ver, arch = (x.decode("utf-8", "replace").strip() for x in sysinfo)
+            facts["os"] = f"{name} {ver} ({arch})"
         if len(facts) == 2:
             break
     return facts
@@ -221,12 +283,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
     known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
-    sources = _log_sources(case)
-    created_at = resolve_created(
-        [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
-                                                                              if case.contract else []),
-        created)
-    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role, "skipped": []}
+    sources, skipped = _log_sources(case)
+    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role,
+                              "skipped": [{"file": s.name, "reason": s.reason} for s in skipped]}
     entries: dict[str, Source] = {}
     prefix = f"{trade_id}/"
 
@@ -244,16 +303,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
                 _redact_screenshots, case, work / "shots", role, known, stop_shots)
             try:
-                raw: list[Path] = []
-                names: list[str] = []
-                for i, (src, name) in enumerate(sources):
-                    step("copying logs", 0.1 * i / max(1, len(sources)))
-                    try:
-                        raw.append(snapshot(src, work / "raw" / name).copy)
-                        names.append(name)
-                    except OSError as exc:
-                        log.warning("cannot read %s: %s", src, exc)
-                        report["skipped"].append({"file": name, "reason": exc.strerror or type(exc).__name__})
+                snaps = _snapshot_logs(sources, work / "raw", report, step)
+                raw = [sn.copy for sn in snaps]
+                names = [sn.copy.name for sn in snaps]
+                # The copies keep their source's time; links and refused files count for nothing.
+                created_at = resolve_created(raw + [Path(s.path) for s in case.screenshots]
+                                             + ([Path(case.contract)] if case.contract else []), created)
                 map_tmp = work / "placeholders.json"
                 table = PlaceholderTable()  # one numbering for the logs and the description
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
@@ -331,8 +386,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)
-    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks), report=report,
-                        map_path=map_path)
+    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)
+                        + _collection_notes(report), report=report, map_path=map_path)
 
 
 def _read_chunks(path: Path) -> Any:
