@@ -196,9 +196,10 @@ class Snapshot:
         return self.start > 0
 
 
-def tail_start(fh: BinaryIO, size: int, limit: int = MAX_LOG_BYTES) -> int:
-    """Where to start reading a log so that at most `limit` bytes are read: 0, or just after the first newline
-    past `size - limit` (so the kept part starts on a whole line). Leaves `fh` at that offset."""
+def tail_start(fh: BinaryIO, size: int, limit: int | None = None) -> int:
+    """Where to start reading a log so that at most `limit` (default MAX_LOG_BYTES) bytes are read: 0, or just
+    after the first newline past `size - limit` (so the kept part starts on a whole line). Leaves `fh` there."""
+    limit = MAX_LOG_BYTES if limit is None else limit
     if size <= limit:
         fh.seek(0)
         return 0
@@ -228,10 +229,11 @@ def iter_line_blocks(fh: BinaryIO, block: int = COPY_CHUNK * 4, max_carry: int =
 
 
 def snapshot(log_file: Path, dest: Path, *, root: Path | None = None, index: SecretIndex | None = None,
-             limit: int = MAX_LOG_BYTES) -> Snapshot:
+             limit: int | None = None) -> Snapshot:
     """Copy a log while Bisq may still append to it: read, from the handle `open_log` checked, up to the size
     seen at the start, so the copy ends on what existed when the user pressed the button, and never lock or
-    modify the source. Of a log over `limit` only the newest part is copied (`Snapshot.cut`).
+    modify the source. Of a log over `limit` (default MAX_LOG_BYTES) only the newest part is copied
+    (`Snapshot.cut`).
     Raises RefusedInput or OSError when it is not collected; the caller reports it and goes on."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     with open_log(log_file, root, index) as src:

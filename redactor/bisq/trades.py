@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from redactor.bisq import ids
-from redactor.bisq.logfiles import LOG_NAME, MAX_LOG_BYTES, open_log, tail_start
+from redactor.bisq.logfiles import LOG_NAME, open_log, tail_start
 from redactor.fsutil import RefusedInput
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def _entry_cut(data: bytes) -> int:
     return last_line if last_line > 0 else len(data)
 
 
-def scan_file(fh: BinaryIO, age: int, acc: dict[str, _Acc], limit: int = MAX_LOG_BYTES) -> None:
+def scan_file(fh: BinaryIO, age: int, acc: dict[str, _Acc], limit: int | None = None) -> None:
     """Stream one log (its newest `limit` bytes) through `_scan` in blocks that end between entries."""
     base = tail_start(fh, os.fstat(fh.fileno()).st_size, limit)
     carry = b""
@@ -193,11 +193,11 @@ def scan_file(fh: BinaryIO, age: int, acc: dict[str, _Acc], limit: int = MAX_LOG
         carry = data[cut:]
 
 
-def find_trades(log_files: Sequence[Path], limit: int = MAX_LOG_BYTES) -> list[TradeSeen]:
+def find_trades(log_files: Sequence[Path], limit: int | None = None) -> list[TradeSeen]:
     """Every trade ID in the logs with first/last time seen and its tx IDs, the most recently seen first.
     Each log is opened through `open_log` (no link followed, text only) and streamed in bounded memory, its
-    newest `limit` bytes at most. Unreadable or refused files are skipped with a warning (the caller shows
-    which logs it used)."""
+    newest `limit` (default logfiles.MAX_LOG_BYTES) bytes at most. Unreadable or refused files are skipped
+    with a warning (the caller shows which logs it used)."""
     acc: dict[str, _Acc] = {}
     for path in log_files:
         path = Path(path)

@@ -28,9 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from redactor.bisq import logfiles
 from redactor.bisq.datadir import detect_version
 from redactor.bisq.logfiles import (
-    MAX_LOG_BYTES,
     Skipped,
     Snapshot,
     iter_line_blocks,
@@ -154,8 +154,8 @@ def _snapshot_logs(sources: Sequence[LogSource], dest: Path, report: dict[str, A
         if snap.cut:
             report.setdefault("cut", []).append({
                 "file": src.name, "bytes": snap.size, "kept_bytes": snap.bytes,
-                "reason": f"only its newest {MAX_LOG_BYTES >> 20} MB were collected: Bisq rolls its logs at 10 MB, "
-                          "so a bigger file is not one Bisq wrote"})
+                "reason": f"only its newest {logfiles.MAX_LOG_BYTES >> 20} MB were collected: Bisq rolls its logs "
+                          "at 10 MB, so a bigger file is not one Bisq wrote"})
         snaps.append(snap)
     return snaps
 
