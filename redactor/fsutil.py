@@ -90,7 +90,7 @@ _REPARSE_POINT = stat.FILE_ATTRIBUTE_REPARSE_POINT  # Windows symlinks and junct
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # O_NONBLOCK: a FIFO named like a log must not hang the open; it is refused right after as "not a regular file".
-_FILE_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0))
 _DIR_FLAGS = os.O_RDONLY | _DIRECTORY | getattr(os, "O_CLOEXEC", 0)
 # Open component by component (openat) where the OS can: then no link anywhere below the root is followed.
@@ -165,7 +165,7 @@ def _open_at(root: Path, parts: tuple[str, ...]) -> int:
             os.close(dfd)
             dfd = nfd
         try:
-            return os.open(parts[-1], _FILE_FLAGS | _NOFOLLOW, dir_fd=dfd)
+            return os.open(parts[-1], READ_FLAGS | _NOFOLLOW, dir_fd=dfd)
         except OSError as exc:
             raise _link_refusal(root.joinpath(*parts), exc, folder=False) from exc
     finally:
@@ -188,7 +188,7 @@ def _open_checked(root: Path, parts: tuple[str, ...]) -> int:
         if folder and not stat.S_ISDIR(st.st_mode):
             raise RefusedInput(path, f"{part} is not a folder")
     assert st is not None
-    fd = os.open(path, _FILE_FLAGS)
+    fd = os.open(path, READ_FLAGS)
     try:
         opened = os.fstat(fd)
         if (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):

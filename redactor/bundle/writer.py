@@ -258,6 +258,16 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
     return files, report
 
 
+def _refuse_secret_inputs(case: Case) -> None:
+    """The contract and the screenshots the trader picked must not be a secret (redactor.inputs): checked on
+    the opened file; their own readers (JSON, image decoders) then refuse anything that is not one."""
+    from redactor.inputs import CONTRACT, IMAGE, open_user_file
+
+    for path, kind in ([(Path(case.contract), CONTRACT)] if case.contract is not None else []) + [
+            (Path(s.path), IMAGE) for s in case.screenshots]:
+        open_user_file(path, kind).close()
+
+
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, created: datetime | None = None) -> BundleResult:
     """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it."""
@@ -281,6 +291,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
+    _refuse_secret_inputs(case)
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
     known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
     sources, skipped = _log_sources(case)
