@@ -300,3 +300,28 @@ def test_no_wallet_bytes_in_any_bundle_while_a_link_is_swapped_in(demo_data_dir:
         stop.set()
         thread.join()
     assert counter[0] > 100, "the swapping thread barely ran: the race was not exercised"
+
+
+def test_bundle_of_a_2gb_sparse_log_keeps_its_newest_part_and_says_so(demo_data_dir: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from redactor.bisq import logfiles
+    from redactor.bundle.verify import verify_bundle
+
+    monkeypatch.setattr(logfiles, "MAX_LOG_BYTES", 1 << 20)  # the real limit is 64 MB; the mechanism is the same
+    log_path = demo_data_dir / "bisq.log"
+    newest = log_path.read_bytes()
+    with log_path.open("r+b") as fh:
+        fh.truncate(0)
+        fh.write(b"Nov-17 08:00:00.000 [main] INFO x: the oldest line\n")
+        fh.seek(2 << 30)  # a 2 GB hole
+        fh.write(b"\n" + newest)
+    res = bundle(demo_data_dir, tmp_path / "case.zip")
+    cut = {c["file"]: c for c in res.report["cut"]}
+    assert cut["bisq.log"]["bytes"] > 2 << 30 and cut["bisq.log"]["kept_bytes"] <= 1 << 20
+    assert any("start of the log bisq.log" in m for m in res.missing)
+    with zipfile.ZipFile(res.path) as zf:
+        kept = zf.read(f"{TID}/buyer/bisq.log")
+        last_stamp = newest.rstrip().rsplit(b"\n", 1)[-1][:19]  # timestamps survive the sanitizer
+        assert b"the oldest line" not in kept and 0 < len(kept) <= 1 << 20 and last_stamp in kept
+        assert json.loads(zf.read(f"{TID}/redaction-report.json"))["cut"] == res.report["cut"]
+    assert verify_bundle(res.path).ok

@@ -165,7 +165,8 @@ def _scan(data: bytes, age: int, acc: dict[str, _Acc], base: int = 0) -> None:
 
 def _entry_cut(data: bytes) -> int:
     """Where `data` can be cut so that `data[:cut]` holds whole entries: the last entry start in its final
-    MAX_CARRY bytes; without one (a runaway entry), the last newline there, else the end."""
+    MAX_CARRY bytes (0: carry it all, it is one entry so far); without one in a full window (a runaway entry),
+    the last newline there, else the end."""
     floor = max(0, len(data) - MAX_CARRY)
     pos = len(data)
     last_line = -1
@@ -174,6 +175,8 @@ def _entry_cut(data: bytes) -> int:
             return nl + 1
         last_line = max(last_line, nl + 1)
         pos = nl
+    if floor == 0:
+        return 0  # one entry, still shorter than MAX_CARRY: carry all of it into the next block
     return last_line if last_line > 0 else len(data)
 
 
