@@ -48,6 +48,7 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                          "first_timestamp": f.first_timestamp, "last_timestamp": f.last_timestamp}
                         for f in d.log_files
                     ],
+                    "skipped_logs": [{"name": s.name, "reason": s.reason} for s in d.skipped_logs],
                 }
                 for d in result.found
             ],
@@ -59,6 +60,8 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                   f"{d.total_log_bytes / 1e6:.1f} MB")
             for f in d.log_files:
                 print(f"  {f.name:14} {f.size:>12,} bytes  {f.first_timestamp or '?'} .. {f.last_timestamp or '?'}")
+            for s in d.skipped_logs:
+                print(f"  {s.name:14} not collected: {s.reason}")
     if not result.found:
         print(not_found_message(result.searched), file=sys.stderr)
         return 1

@@ -325,3 +325,22 @@ def test_bundle_of_a_2gb_sparse_log_keeps_its_newest_part_and_says_so(demo_data_
         assert b"the oldest line" not in kept and 0 < len(kept) <= 1 << 20 and last_stamp in kept
         assert json.loads(zf.read(f"{TID}/redaction-report.json"))["cut"] == res.report["cut"]
     assert verify_bundle(res.path).ok
+
+
+def test_log_left_out_of_an_explicit_list_is_still_reported(demo_data_dir: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The GUI passes the logs locate() accepted; a symlinked bisq.log it left out must still be in the report."""
+    from redactor import cli
+
+    real = tmp_path / "elsewhere.log"
+    (demo_data_dir / "bisq.log").rename(real)
+    (demo_data_dir / "bisq.log").symlink_to(real)
+    d = locate([demo_data_dir], platform="linux", env={}, home=tmp_path / "h").found[0]
+    res = bundle(demo_data_dir, tmp_path / "case.zip", log_files=[f.path for f in d.log_files])
+    assert list(skipped(res)) == ["bisq.log"] and res.manifest["checklist"]["logs"] is False
+    assert cli.main(["locate", "--data-dir", str(demo_data_dir), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["found"]
+    assert found[0]["skipped_logs"] == [{"name": "bisq.log",
+                                         "reason": "it is a symbolic link (links are never followed)"}]
+    assert cli.main(["locate", "--data-dir", str(demo_data_dir)]) == 0
+    assert "bisq.log       not collected: it is a symbolic link" in capsys.readouterr().out

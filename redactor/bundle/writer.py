@@ -112,14 +112,15 @@ def _log_sources(case: Case) -> tuple[list[LogSource], list[Skipped]]:
     """Every log to include, and the allow-listed ones found in the data dir that cannot be (with why)."""
     data_dir = Path(case.data_dir) if case.data_dir is not None else None
     skipped: list[Skipped] = []
-    if case.log_files is not None:
-        files = [Path(p) for p in case.log_files]
-    elif data_dir is not None:
+    files: list[Path] = []
+    if data_dir is not None:  # also when the GUI lists the files: what it left out is reported all the same
         scan = scan_log_files(data_dir, detect_version(data_dir) or 1)
         files = [f.path for f in scan.files]
         skipped = list(scan.skipped)
-    else:
-        files = []
+    if case.log_files is not None:
+        files = [Path(p) for p in case.log_files]
+        given = {output_name(f, f.parent) for f in files}
+        skipped = [s for s in skipped if s.name not in given]  # those are decided when they are copied
     out = []
     seen: set[str] = set()
     for f in files:
