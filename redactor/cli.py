@@ -227,7 +227,7 @@ def _cmd_trades(args: argparse.Namespace) -> int:
     from redactor.bisq.trades import find_trades
 
     data_dir = _data_dir(args.data_dir)
-    trades = find_trades([f.path for f in data_dir.log_files])
+    trades = find_trades([f.path for f in data_dir.log_files], root=data_dir.path)
     if args.json:
         _print_json({"data_dir": str(data_dir.path),
                      "trades": [{"trade_id": t.trade_id, "first_seen": t.first_seen, "last_seen": t.last_seen,

@@ -137,3 +137,16 @@ def test_trade_search_skips_links_and_binary_files(tmp_path: Path) -> None:
     (tmp_path / "bisq.log").symlink_to(real)
     (tmp_path / "bisq_1.log").write_bytes(b"SQLite format 3\x00" + TID.encode())
     assert find_trades([tmp_path / "bisq.log", tmp_path / "bisq_1.log"]) == []
+
+
+def test_trade_search_does_not_follow_a_tor_folder_swapped_for_a_link(tmp_path: Path) -> None:
+    data = tmp_path / "Bisq2"
+    (data / "tor").mkdir(parents=True)
+    line = f"Nov 18 08:00:00.000 [notice] Trade {TID}: deposit tx {'8' * 64} published\n"
+    (data / "tor" / "debug.log").write_text(line)
+    listed = data / "tor" / "debug.log"
+    assert find_trades([listed], root=data) != []
+    outside = tmp_path / "outside"
+    (data / "tor").rename(outside)
+    (data / "tor").symlink_to(outside, target_is_directory=True)  # after the list was made
+    assert find_trades([listed], root=data) == []

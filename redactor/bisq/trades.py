@@ -196,16 +196,17 @@ def scan_file(fh: BinaryIO, age: int, acc: dict[str, _Acc], limit: int | None = 
         carry = data[cut:]
 
 
-def find_trades(log_files: Sequence[Path], limit: int | None = None) -> list[TradeSeen]:
+def find_trades(log_files: Sequence[Path], limit: int | None = None, root: Path | None = None) -> list[TradeSeen]:
     """Every trade ID in the logs with first/last time seen and its tx IDs, the most recently seen first.
     Each log is opened through `open_log` (no link followed, text only) and streamed in bounded memory, its
-    newest `limit` (default logfiles.MAX_LOG_BYTES) bytes at most. Unreadable or refused files are skipped
-    with a warning (the caller shows which logs it used)."""
+    newest `limit` (default logfiles.MAX_LOG_BYTES) bytes at most; `root` is the data dir they were listed in
+    (no link below it is followed: Bisq 2's tor/ folder). Unreadable or refused files are skipped with a
+    warning (the caller shows which logs it used)."""
     acc: dict[str, _Acc] = {}
     for path in log_files:
         path = Path(path)
         try:
-            with open_log(path) as fh:
+            with open_log(path, root) as fh:
                 scan_file(fh, _age(path), acc, limit)
         except (OSError, RefusedInput) as exc:
             log.warning("cannot read %s: %s", path.name, exc)
