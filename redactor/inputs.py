@@ -57,7 +57,7 @@ def _data_dirs_for(real: Path) -> list[Path]:
     """The data directory holding `real` (if any) and every Bisq data directory found on this computer."""
     from redactor.bisq.datadir import containing_data_dir, locate
 
-    dirs = [d for d in [containing_data_dir(real)] if d is not None]
+    dirs = [d for d in [containing_data_dir(real, resolve=False)] if d is not None]
     try:
         dirs += [d.path for d in locate().found]
     except OSError:
@@ -70,7 +70,7 @@ def _refusal(given: Path, real: Path, st: os.stat_result, kind: str) -> str | No
 
     if secret_name(real.name) or secret_name(given.name):
         return "its name says it holds keys, passwords or a wallet, which the app never reads"
-    data_dir = containing_data_dir(real)
+    data_dir = containing_data_dir(real, resolve=False)
     if data_dir is not None and not (kind == LOG and is_log_location(real.relative_to(data_dir))):
         return f"it is inside the Bisq data directory {data_dir}, where the app reads only the log files"
     if st.st_nlink > 1:  # a second name: is it one of a secret file's?

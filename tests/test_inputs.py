@@ -10,6 +10,7 @@ import pytest
 
 from redactor import cli
 from redactor.bisq import logfiles
+from redactor.errors import BadInput
 from redactor.fsutil import RefusedInput
 from redactor.inputs import LOG, TEXT, open_user_file
 
@@ -134,3 +135,42 @@ def test_binary_description_is_refused(tmp_path: Path) -> None:
     (tmp_path / "d.txt").write_bytes(WALLET)
     with pytest.raises(RefusedInput, match="not a text file"):
         open_user_file(tmp_path / "d.txt", TEXT)
+
+
+def test_input_swapped_for_a_link_to_a_secret_is_never_copied(data_dir: Path, tmp_path: Path) -> None:
+    """The decision is made on the opened handle, so a link swapped in between any check and the read loses."""
+    import threading
+
+    from redactor.inputs import checked_copy
+
+    target = tmp_path / "in.log"
+    real = b"Nov-18 08:00:00.000 [main] INFO x: a plain log line\n"
+    stop = threading.Event()
+    swaps = [0]
+
+    def swap() -> None:
+        while not stop.is_set():
+            (tmp_path / "plain").write_bytes(real)
+            os.replace(tmp_path / "plain", target)
+            (tmp_path / "link").unlink(missing_ok=True)
+            (tmp_path / "link").symlink_to(data_dir / "bisq.properties")
+            os.replace(tmp_path / "link", target)
+            swaps[0] += 1
+
+    (tmp_path / "plain").write_bytes(real)
+    os.replace(tmp_path / "plain", target)
+    thread = threading.Thread(target=swap, daemon=True)
+    thread.start()
+    copied = refused = 0
+    try:
+        for _ in range(400):
+            try:
+                with checked_copy(target, LOG) as (copy, _left_out):
+                    assert CANARY not in copy.read_bytes()
+                    copied += 1
+            except (RefusedInput, BadInput):
+                refused += 1
+    finally:
+        stop.set()
+        thread.join()
+    assert swaps[0] > 10 and copied and refused, (swaps, copied, refused)  # both outcomes were exercised

@@ -146,10 +146,12 @@ def locate(
 _OWN_MARKERS = ("bisq.properties", "bisq.conf") + BISQ1_NETWORK_DIRS
 
 
-def containing_data_dir(path: Path) -> Path | None:
-    """The Bisq data directory that `path` would be written into, if any (only names are looked at)."""
+def containing_data_dir(path: Path, *, resolve: bool = True) -> Path | None:
+    """The Bisq data directory that `path` would be written into, if any (only names are looked at).
+    `resolve=False` for a path that is already real (an opened file's): resolving it again could follow a
+    link swapped in since."""
     try:
-        resolved = Path(path).resolve()
+        resolved = Path(path).resolve() if resolve else Path(os.path.abspath(path))
     except OSError:
         resolved = Path(os.path.abspath(path))
     for folder in resolved.parents:
