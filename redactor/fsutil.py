@@ -87,6 +87,7 @@ def write_bytes_atomic(out: Path, data: bytes, *, mode: int | None = None) -> No
 # A macOS Finder alias is a regular file (a bookmark) that Finder follows like a link; its first bytes say so.
 ALIAS_MAGIC = b"book\x00\x00\x00\x00mark"
 _REPARSE_POINT = stat.FILE_ATTRIBUTE_REPARSE_POINT  # Windows symlinks and junctions (st_file_attributes)
+_NAME_SURROGATE = 0x20000000  # IsReparseTagNameSurrogate(): the reparse point stands for another named file
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # O_NONBLOCK: a FIFO named like a log must not hang the open; it is refused right after as "not a regular file".
@@ -108,8 +109,15 @@ class RefusedInput(BadInput):
 
 
 def is_link(st: os.stat_result) -> bool:
-    """A symlink, or on Windows any reparse point (symlink, junction, mount point), from an lstat."""
-    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
+    """A symlink, or on Windows a reparse point that names another file (symlink, junction, WSL link: its tag
+    is a "name surrogate"), from an lstat. OneDrive placeholders are reparse points too, but hold the file
+    itself; a reparse point whose tag is unknown counts as a link (fail closed)."""
+    if stat.S_ISLNK(st.st_mode):
+        return True
+    if not getattr(st, "st_file_attributes", 0) & _REPARSE_POINT:
+        return False
+    tag = getattr(st, "st_reparse_tag", 0)
+    return not tag or bool(tag & _NAME_SURROGATE)
 
 
 def open_beneath(root: Path, rel: str | PurePath) -> BinaryIO:

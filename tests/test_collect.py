@@ -231,9 +231,15 @@ def test_portable_open_refuses_a_file_swapped_after_its_check(tmp_path: Path, mo
 
 
 def test_windows_reparse_points_count_as_links() -> None:
-    junction = SimpleNamespace(st_mode=stat_mod.S_IFDIR, st_file_attributes=stat_mod.FILE_ATTRIBUTE_REPARSE_POINT)
-    plain = SimpleNamespace(st_mode=stat_mod.S_IFDIR, st_file_attributes=stat_mod.FILE_ATTRIBUTE_DIRECTORY)
-    assert fsutil.is_link(junction) and not fsutil.is_link(plain)  # type: ignore[arg-type]
+    def st(attrs: int, tag: int = 0) -> SimpleNamespace:
+        return SimpleNamespace(st_mode=stat_mod.S_IFDIR, st_file_attributes=attrs, st_reparse_tag=tag)
+
+    reparse = stat_mod.FILE_ATTRIBUTE_REPARSE_POINT
+    junction, symlink, wsl_link, onedrive = 0xA0000003, 0xA000000C, 0xA000001D, 0x9000001A
+    for tag in (junction, symlink, wsl_link, 0):  # 0: tag unknown, fail closed
+        assert fsutil.is_link(st(reparse, tag)), hex(tag)  # type: ignore[arg-type]
+    assert not fsutil.is_link(st(reparse, onedrive))  # type: ignore[arg-type]  # a cloud placeholder holds the file
+    assert not fsutil.is_link(st(stat_mod.FILE_ATTRIBUTE_DIRECTORY))  # type: ignore[arg-type]
 
 
 def test_binary_files_are_not_logs(demo_data_dir: Path, tmp_path: Path) -> None:
