@@ -13,6 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redactor import fsutil
 from redactor.bisq.datadir import locate
@@ -350,3 +352,34 @@ def test_log_left_out_of_an_explicit_list_is_still_reported(demo_data_dir: Path,
                                          "reason": "it is a symbolic link (links are never followed)"}]
     assert cli.main(["locate", "--data-dir", str(demo_data_dir)]) == 0
     assert "bisq.log       not collected: it is a symbolic link" in capsys.readouterr().out
+
+
+def test_only_the_newest_log_files_up_to_the_limit_are_collected(demo_data_dir: Path) -> None:
+    from redactor.bisq.logfiles import MAX_LOG_FILES
+
+    for n in range(3, 41):
+        (demo_data_dir / f"bisq_{n}.log").write_bytes(b"Nov-01 08:00:00.000 [main] INFO x: old\n")
+    scan = scan_log_files(demo_data_dir)
+    assert [f.name for f in scan.files] == ["bisq.log"] + [f"bisq_{n}.log" for n in range(1, MAX_LOG_FILES)]
+    assert {s.name for s in scan.skipped} == {f"bisq_{n}.log" for n in range(MAX_LOG_FILES, 41)}
+    assert all("20 rolled logs" in s.reason for s in scan.skipped)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=200), max_size=60),
+       st.integers(0, 8192))
+def test_text_is_never_taken_for_a_binary_file(lines: list[str], nul_run: int) -> None:
+    """Any text (any script, tabs, colour codes), even after a run of NUL bytes, is a log; Bisq's logs must
+    never be refused for their content."""
+    data = b"\x00" * (nul_run if nul_run >= 16 else 0) + "\n".join(lines).replace("\x7f", "").encode("utf-8")
+    assert binary_kind(data) is None or data.lstrip(b"\x00").startswith((b"PK\x03\x04", b"\x1f\x8b")), data[:80]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=96, max_size=4096).filter(lambda d: b"\x00" * 16 not in d))
+def test_random_bytes_are_a_binary_file(data: bytes) -> None:
+    """Key material (DER, raw key bytes) is random-looking: it is refused unless it happens to hold almost no
+    control bytes (runs of 16+ NUL bytes are a sparse or damaged log's, and do not count)."""
+    controls = sum(1 for b in data if b < 32 and b not in b"\t\n\r\x0b\x0c\x1b" or b == 0x7f)
+    if controls > 0.05 * len(data):
+        assert binary_kind(data) is not None

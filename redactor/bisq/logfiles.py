@@ -32,6 +32,9 @@ COPY_CHUNK = 1 << 20
 # Bisq's logback rolls a log at 10 MB (facts.md section 2), so a bigger file is not one Bisq wrote as it is;
 # room for a late roll, and of a bigger file only its newest MAX_LOG_BYTES are read (time and memory bounded).
 MAX_LOG_BYTES = 64 << 20
+# Bisq keeps bisq.log and bisq_1..bisq_20 (facts.md section 2); with room to spare, and with MAX_LOG_BYTES it
+# bounds a bundle's logs to 2 GiB, so no zip offset or member ever needs zip64.
+MAX_LOG_FILES = 32
 _MAX_LINE_SKIP = 1 << 20  # where a cut file's kept part starts: after the first newline within this many bytes
 
 
@@ -90,6 +93,10 @@ def _candidates(data_dir: Path, bisq_version: int) -> tuple[list[Path], list[Ski
         else:
             paths.append(Path(entry.path))  # a folder or FIFO is refused when opened, with its reason
     paths.sort(key=_order)
+    for extra in paths[MAX_LOG_FILES:]:
+        skipped.append(Skipped(extra.name, f"Bisq keeps bisq.log and 20 rolled logs, so only the {MAX_LOG_FILES} "
+                                           "newest are collected"))
+    del paths[MAX_LOG_FILES:]
     if bisq_version == 2:
         tor = data_dir / BISQ2_TOR_LOG.parent
         try:
