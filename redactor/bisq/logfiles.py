@@ -32,8 +32,8 @@ COPY_CHUNK = 1 << 20
 # Bisq's logback rolls a log at 10 MB (facts.md section 2), so a bigger file is not one Bisq wrote as it is;
 # room for a late roll, and of a bigger file only its newest MAX_LOG_BYTES are read (time and memory bounded).
 MAX_LOG_BYTES = 64 << 20
-# Bisq keeps bisq.log and bisq_1..bisq_20 (facts.md section 2); with room to spare, and with MAX_LOG_BYTES it
-# bounds a bundle's logs to 2 GiB, so no zip offset or member ever needs zip64.
+# Bisq keeps bisq.log and bisq_1..bisq_20 (facts.md section 2); room to spare. With MAX_LOG_BYTES it bounds a
+# bundle's logs to about 2 GiB, so no log member needs zip64.
 MAX_LOG_FILES = 32
 _MAX_LINE_SKIP = 1 << 20  # where a cut file's kept part starts: after the first newline within this many bytes
 
