@@ -48,6 +48,7 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                          "first_timestamp": f.first_timestamp, "last_timestamp": f.last_timestamp}
                         for f in d.log_files
                     ],
+                    "skipped_logs": [{"name": s.name, "reason": s.reason} for s in d.skipped_logs],
                 }
                 for d in result.found
             ],
@@ -59,6 +60,8 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                   f"{d.total_log_bytes / 1e6:.1f} MB")
             for f in d.log_files:
                 print(f"  {f.name:14} {f.size:>12,} bytes  {f.first_timestamp or '?'} .. {f.last_timestamp or '?'}")
+            for s in d.skipped_logs:
+                print(f"  {s.name:14} not collected: {s.reason}")
     if not result.found:
         print(not_found_message(result.searched), file=sys.stderr)
         return 1
@@ -85,12 +88,18 @@ def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def _cmd_sanitize_log(args: argparse.Namespace) -> int:
     from redactor.fsutil import check_output_path
+    from redactor.inputs import LOG, checked_copy
     from redactor.text.sanitizer import sanitize_logs
 
     check_output_path(args.output, [args.input])
     map_path = args.output.with_name(args.output.name + ".map.json")
-    report = sanitize_logs([args.input], args.output.parent, out_names=[args.output.name],
-                           user_names=args.user_name, workers=1, map_path=map_path)
+    with checked_copy(args.input, LOG) as (src, left_out):  # a wallet, key or config file is refused here
+        report = sanitize_logs([src], args.output.parent, out_names=[args.output.name],
+                               user_names=args.user_name, workers=1, map_path=map_path)
+    if left_out:
+        print(f"Note: only the newest part of {args.input.name} was sanitized (its first {left_out:,} bytes were "
+              "left out): Bisq rolls its logs at 10 MB, so a file this large is not one Bisq wrote.",
+              file=sys.stderr)
     if args.report:
         try:
             args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
@@ -117,10 +126,12 @@ def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 def _cmd_scrub_contract(args: argparse.Namespace) -> int:
     from redactor.fsutil import check_output_path
+    from redactor.inputs import CONTRACT, checked_copy
     from redactor.text.contract import scrub_contract_file
 
     check_output_path(args.output, [args.input])
-    counts = scrub_contract_file(args.input, args.output)
+    with checked_copy(args.input, CONTRACT) as (src, _):
+        counts = scrub_contract_file(src, args.output)
     found = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no payment-account data found"
     print(f"{args.output}: removed {found}")
     return 0
@@ -140,15 +151,24 @@ def _add_redact_image(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_redact_image(args: argparse.Namespace) -> int:
+    from redactor.fsutil import check_output_path
     from redactor.image.kinds import KIND_TITLES
     from redactor.image.redact import redact_image_file
+    from redactor.inputs import CONTRACT, IMAGE, checked_copy
     from redactor.text.contract import personal_values_file
 
-    known = personal_values_file(args.contract) if args.contract is not None else []
-    if args.contract is not None and not known:
-        print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so it "
-              "adds nothing to look for.", file=sys.stderr)
-    redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes, known=known)
+    check_output_path(args.output, [args.input])
+    if args.boxes is not None:
+        check_output_path(args.boxes, [args.input])
+    known: list[str] = []
+    if args.contract is not None:
+        with checked_copy(args.contract, CONTRACT) as (contract, _):
+            known = personal_values_file(contract)
+        if not known:
+            print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so "
+                  "it adds nothing to look for.", file=sys.stderr)
+    with checked_copy(args.input, IMAGE) as (src, _):
+        redaction = redact_image_file(src, args.output, boxes_json=args.boxes, known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
@@ -209,7 +229,7 @@ def _cmd_trades(args: argparse.Namespace) -> int:
     from redactor.bisq.trades import find_trades
 
     data_dir = _data_dir(args.data_dir)
-    trades = find_trades([f.path for f in data_dir.log_files])
+    trades = find_trades([f.path for f in data_dir.log_files], root=data_dir.path)
     if args.json:
         _print_json({"data_dir": str(data_dir.path),
                      "trades": [{"trade_id": t.trade_id, "first_seen": t.first_seen, "last_seen": t.last_seen,
@@ -256,12 +276,9 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 def _cmd_bundle(args: argparse.Namespace) -> int:
     from redactor.bundle.case import Case
     from redactor.bundle.writer import build_bundle
-    from redactor.errors import BadInput
+    from redactor.inputs import read_user_text
 
-    try:
-        description = args.description_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"Cannot read the description file {args.description_file}: {exc}") from exc
+    description = read_user_text(args.description_file)  # a secret or a binary file is refused
     data_dir = _data_dir(args.data_dir)
     case = Case(trade_id=args.trade_id, role=args.role, description=description, txids=list(args.txid),
                 screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,

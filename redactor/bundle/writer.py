@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -28,12 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from redactor.bisq.datadir import detect_version
-from redactor.bisq.logfiles import list_log_files, output_name, snapshot
 from redactor.bisq.trades import find_trades
 from redactor.bundle import checklist as checklist_mod
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.case import ROLE_TITLES, Case
+from redactor.bundle.collect import bisq_facts, collection_notes, log_sources, snapshot_logs
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
 from redactor.fsutil import write_bytes_atomic
@@ -44,10 +42,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 REPORT = "redaction-report.json"
-# Bisq 1 `Version{VERSION=1.10.4, ...}`; Bisq 2 `Version: v2.1.7 / Commit hash: ...` (facts.md section 2).
-_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})|Version: v([0-9][0-9A-Za-z.\-]{0,20})")
-_SYSINFO = re.compile(rb"System info: os\.name=([^;\r\n]{1,60}); os\.version=([^;\r\n]{1,60}); "
-                      rb"os\.arch=([^;\r\n]{1,30})")
 
 
 @dataclass
@@ -91,49 +85,6 @@ def _bisq_dir_above(path: Path) -> bool:
     from redactor.bisq.datadir import containing_data_dir
 
     return containing_data_dir(path) is not None
-
-
-def _log_sources(case: Case) -> list[tuple[Path, str]]:
-    """(file, name in the bundle) for every log to include."""
-    if case.log_files is not None:
-        files = [Path(p) for p in case.log_files]
-    elif case.data_dir is not None:
-        data_dir = Path(case.data_dir)
-        files = [f.path for f in list_log_files(data_dir, detect_version(data_dir) or 1)]
-    else:
-        files = []
-    out = []
-    seen: set[str] = set()
-    for f in files:
-        base = Path(case.data_dir) if case.data_dir is not None and _inside(f, Path(case.data_dir)) else f.parent
-        name = output_name(f, base)
-        if name in seen:
-            raise BadInput(f"Two log files are both named {name}; choose logs from one Bisq data directory.")
-        seen.add(name)
-        out.append((f, name))
-    return out
-
-
-def bisq_facts(raw_logs: Sequence[Path]) -> dict[str, str]:
-    """Bisq version and OS from the startup lines, newest log first (facts.md section 2)."""
-    facts: dict[str, str] = {}
-    for p in raw_logs:
-        try:
-            data = p.read_bytes()
-        except OSError:
-            continue
-        if "version" not in facts:
-            found = _VERSION.findall(data)
-            if found:
-                facts["version"] = (found[-1][0] or found[-1][1]).decode("ascii", "replace")
-        if "os" not in facts:
-            sys_found = _SYSINFO.findall(data)
-            if sys_found:
-                name, version, arch = (x.decode("utf-8", "replace").strip() for x in sys_found[-1])
-                facts["os"] = f"{name} {version} ({arch})"
-        if len(facts) == 2:
-            break
-    return facts
 
 
 def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: float) -> Callable[..., None]:
@@ -200,6 +151,16 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
     return files, report
 
 
+def _refuse_secret_inputs(case: Case) -> None:
+    """The contract and the screenshots the trader picked must not be a secret (redactor.inputs): checked on
+    the opened file; their own readers (JSON, image decoders) then refuse anything that is not one."""
+    from redactor.inputs import CONTRACT, IMAGE, open_user_file
+
+    for path, kind in ([(Path(case.contract), CONTRACT)] if case.contract is not None else []) + [
+            (Path(s.path), IMAGE) for s in case.screenshots]:
+        open_user_file(path, kind).close()
+
+
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, created: datetime | None = None) -> BundleResult:
     """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it."""
@@ -223,14 +184,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
+    _refuse_secret_inputs(case)
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
     known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
-    sources = _log_sources(case)
-    created_at = resolve_created(
-        [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
-                                                                              if case.contract else []),
-        created)
-    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role, "skipped": []}
+    sources, skipped = log_sources(case)
+    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role,
+                              "skipped": [{"file": s.name, "reason": s.reason} for s in skipped]}
     entries: dict[str, Source] = {}
     prefix = f"{trade_id}/"
 
@@ -248,16 +207,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
                 _redact_screenshots, case, work / "shots", role, known, stop_shots)
             try:
-                raw: list[Path] = []
-                names: list[str] = []
-                for i, (src, name) in enumerate(sources):
-                    step("copying logs", 0.1 * i / max(1, len(sources)))
-                    try:
-                        raw.append(snapshot(src, work / "raw" / name).copy)
-                        names.append(name)
-                    except OSError as exc:
-                        log.warning("cannot read %s: %s", src, exc)
-                        report["skipped"].append({"file": name, "reason": exc.strerror or type(exc).__name__})
+                snaps = snapshot_logs(sources, work / "raw", report, step)
+                raw = [sn.copy for sn in snaps]
+                names = [sn.copy.name for sn in snaps]
+                # The copies keep their source's time; links and refused files count for nothing.
+                created_at = resolve_created(raw + [Path(s.path) for s in case.screenshots]
+                                             + ([Path(case.contract)] if case.contract else []), created)
                 map_tmp = work / "placeholders.json"
                 table = PlaceholderTable()  # one numbering for the logs and the description
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
@@ -335,8 +290,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)
-    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks), report=report,
-                        map_path=map_path)
+    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)
+                        + collection_notes(report), report=report, map_path=map_path)
 
 
 def _read_chunks(path: Path) -> Any:
