@@ -112,7 +112,10 @@ def test_only_log_files_are_opened_in_the_data_dir(demo_data_dir: Path, tmp_path
         _RECORD[0] = False
     inside = {Path(p).resolve().relative_to(demo_data_dir.resolve()).as_posix() for p in OPENED
               if Path(p).resolve().is_relative_to(demo_data_dir.resolve())}
-    assert inside == {"bisq.log", "bisq_1.log", "bisq_2.log"}  # never a wallet, key, Tor key, db or backup
+    # Logs, and the allow-listed db files read in memory for their known values; never a wallet, key, Tor key,
+    # another db file or a backup.
+    assert inside == {"bisq.log", "bisq_1.log", "bisq_2.log", "btc_mainnet/db/UserPayload",
+                      "btc_mainnet/db/PendingTrades"}
 
 
 def test_created_is_reproducible_not_wall_clock(demo_data_dir: Path, tmp_path: Path,
@@ -307,8 +310,10 @@ def test_contract_values_are_hidden_in_a_chat_screenshot(demo_data_dir: Path, tm
     assert "Hello" in read and "yesterday" in read and "Satoshi" not in read and "Brien" not in read
     no_contract = build_bundle(demo_case(demo_data_dir, screenshots=[Screenshot(shot, "chat-first-message")],
                                          contract=None), tmp_path / "d.zip")
-    report = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])["screenshots"]
-    assert report["buyer/screenshots/chat-first-message.png"]["boxes"] == 0
+    full = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])
+    # Without the contract, Bisq's own UserPayload still names the trader's account holder: hidden all the same.
+    assert full["screenshots"]["buyer/screenshots/chat-first-message.png"]["reasons"] == {"known-personal": 1}
+    assert set(full["known_values"]["sources"]) == {"UserPayload", "PendingTrades"}
 
 
 def test_a_bad_contract_fails_before_the_logs_are_read(demo_data_dir: Path, tmp_path: Path) -> None:

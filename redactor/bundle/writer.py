@@ -220,13 +220,18 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
+    from redactor.bundle.sweep import case_known_values, report_section, sweep
+
+    # Known values (Bisq's db files, the contract) are hidden in screenshots and swept for before the zip is made.
+    known_case = case_known_values(data_dir, trade_id, personal_values(contract_text) if contract_text else [])
+    known = known_case.texts() if case.screenshots else []
     sources = _log_sources(case)
     created_at = resolve_created(
         [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
                                                                               if case.contract else []),
         created)
-    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role, "skipped": []}
+    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role, "skipped": [],
+                              "known_values": report_section(known_case)}
     entries: dict[str, Source] = {}
     prefix = f"{trade_id}/"
 
@@ -322,6 +327,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                                               checklist=checks, files=files)
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
+        step("checking for known values", 0.79)
+        sweep(list(entries.items()), known_case.pairs(), cancel=cancel)  # KnownValueFound: nothing is written
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
                   progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)

@@ -1,0 +1,165 @@
+"""The final sweep: before a bundle is committed, every member is searched for every value known to be personal
+(Bisq's own db files, the contract, what detectors found). A hit stops the export (`UnsafeOutput`) and names
+the member and the place - never the value; nothing is written.
+
+Text members are decoded and normalised (`redactor.matching`: case, accents, spacing, IBAN groups, phone
+formats). Screenshots are read again with OCR as saved; a word one OCR error away from a name part of 6+
+letters counts as a hit, as in the image detector.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redactor.errors import UnsafeOutput
+from redactor.matching import COMPACT, WORD, Needle, Views, compact, hits, normalise, one_edit
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".txt", ".log", ".json", ".csv", ".md")
+IMAGE_SUFFIXES = (".png",)
+MIN_FUZZY = 6  # one OCR error is tolerated from this length on (as `redactor.image.detect`)
+LINE_BREAK = "\n"
+
+
+class KnownValueFound(UnsafeOutput):
+    """A known personal value is still readable in a bundle member."""
+
+    def __init__(self, member: str, place: str, kind: str) -> None:
+        super().__init__(f"Stopped before saving: a known payment detail ({kind}) can still be read in {member}, "
+                         f"{place}. Nothing was written; remove that file or mark it by hand, then try again.")
+        self.member, self.place, self.kind = member, place, kind
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    checked: int  # known values searched for
+    needles: int
+    members: int
+    screenshots: int
+
+
+def _read(source: Any) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, Path):
+        return source.read_bytes()
+    with source() as fh:
+        data: bytes = fh.read()
+        return data
+
+
+def _kind_of(needle: Needle, owners: dict[Needle, str]) -> str:
+    return owners.get(needle, "value")
+
+
+def sweep_text(name: str, data: bytes, found: frozenset[Needle], owners: dict[Needle, str]) -> None:
+    """Raise KnownValueFound naming the first line of `data` that holds a needle."""
+    text = data.decode("utf-8", "replace")
+    if not hits(Views(text), found):
+        return
+    for i, line in enumerate(text.split(LINE_BREAK), 1):
+        line_hits = hits(Views(line), found)
+        if line_hits:
+            raise KnownValueFound(name, f"line {i}", _kind_of(sorted(line_hits)[0], owners))
+    # Only across a line break (a value split over two lines): name the file alone.
+    raise KnownValueFound(name, "across two lines", _kind_of(sorted(hits(Views(text), found))[0], owners))
+
+
+def _fuzzy_word_hit(word: str, found: Iterable[Needle]) -> Needle | None:
+    n = normalise(word).replace(" ", "")
+    if len(n) < MIN_FUZZY:
+        return None
+    for needle in found:
+        form = needle.form.replace(" ", "")
+        if needle.mode in (WORD, COMPACT) and len(form) >= MIN_FUZZY and one_edit(n, form):
+            return needle
+    return None
+
+
+def sweep_image(name: str, data: bytes, found: frozenset[Needle], owners: dict[Needle, str],
+                ocr: Any | None = None) -> None:
+    """OCR the saved screenshot; raise KnownValueFound with the place (pixel position) of a readable value."""
+    from redactor.image.layout import group_lines
+    from redactor.image.ocr import TesseractOcr
+    from redactor.image.redact import load_image_bytes
+
+    image = load_image_bytes(data, name)
+    engine = ocr if ocr is not None else TesseractOcr()
+    words = engine.words(image)
+    for line in group_lines(words):
+        text = " ".join(w.text for w in line.words)
+        line_hits = hits(Views(text), found)
+        if line_hits:
+            w = line.words[0]
+            raise KnownValueFound(name, f"near x={w.x}, y={w.y}", _kind_of(sorted(line_hits)[0], owners))
+        for w in line.words:
+            near = _fuzzy_word_hit(w.text, found)
+            if near is not None:
+                raise KnownValueFound(name, f"near x={w.x}, y={w.y} (read with one letter different)",
+                                      _kind_of(near, owners))
+
+
+def needles_of(pairs: Sequence[tuple[str, str]]) -> tuple[frozenset[Needle], dict[Needle, str]]:
+    """All needles of (value, kind) pairs, and for each the kind it came from (for the message)."""
+    from redactor.matching import needles
+
+    owners: dict[Needle, str] = {}
+    for value, kind in pairs:
+        for n in needles(value, kind):
+            owners.setdefault(n, _category(kind))
+    return frozenset(owners), owners
+
+
+def _category(kind: str) -> str:
+    """A word for the message: the kind of value, never the value."""
+    k = kind.lower()
+    for word, cat in (("name", "a name"), ("contact", "a name"), ("owner", "a name"), ("iban", "an IBAN"),
+                      ("email", "an e-mail address"), ("mobile", "a phone number"), ("phone", "a phone number"),
+                      ("address", "an address"), ("city", "an address"), ("account", "an account number")):
+        if word in k:
+            return cat
+    return "an account detail"
+
+
+def sweep(entries: Sequence[tuple[str, Any]], pairs: Sequence[tuple[str, str]], *, ocr: Any | None = None,
+          cancel: Callable[[], bool] | None = None) -> SweepResult:
+    """Search every member for every known value; KnownValueFound on the first hit. `pairs`: (value, kind)."""
+    found, owners = needles_of(pairs)
+    shots = 0
+    if found:
+        for name, source in entries:
+            if cancel is not None and cancel():
+                break
+            lower = name.lower()
+            if lower.endswith(IMAGE_SUFFIXES):
+                sweep_image(name, _read(source), found, owners, ocr)
+                shots += 1
+            elif lower.endswith(TEXT_SUFFIXES):
+                sweep_text(name, _read(source), found, owners)
+    log.info("final sweep: %d values, %d needles, %d members", len({v for v, _ in pairs}), len(found), len(entries))
+    return SweepResult(checked=len({compact(v) for v, _ in pairs}), needles=len(found), members=len(entries),
+                       screenshots=shots)
+
+
+def case_known_values(data_dir: Path | None, trade_id: str, contract_values: Sequence[str]) -> Any:
+    """The known values of one case: Bisq's db files (the trader's accounts and this trade) and the contract."""
+    from redactor.bisq.stores import known_values
+
+    known = known_values(data_dir).for_trade(trade_id)
+    known.add(contract_values, "contract", trade_id=trade_id)
+    return known
+
+
+def report_section(known: Any) -> dict[str, Any]:
+    """For redaction-report.json: how many known values were checked and from which sources (counts only)."""
+    section: dict[str, Any] = {"checked": len(known.texts()), "sources": known.counts()}
+    if known.notes:
+        section["notes"] = list(known.notes)
+    if not known.texts():
+        section["rules_only"] = True
+    return section
