@@ -107,7 +107,10 @@ def _code(value: str) -> set[Needle]:
     characters only is matched as a word too: run together, the hex IDs of a log would spell it by chance."""
     c = compact(value)
     if c.isdigit():
-        return {Needle(DIGITS, c)} if len(c) >= MIN_DIGITS else set()
+        if len(c) < MIN_DIGITS:
+            return set()
+        written = normalise(value)  # "123.456.789-09" also as written: its dots are not joined in the view
+        return {Needle(DIGITS, c)} | ({Needle(WORD, written)} if " " in written else set())
     if len(c) < MIN_COMPACT and not (len(c) >= MIN_WORD and c.isalpha()):
         return set()
     hexlike = all(ch in "0123456789abcdef" for ch in c) and len(c) < MIN_HEX_COMPACT
@@ -190,11 +193,12 @@ class Views:
 
 
 def _digits_hit(view: str, form: str) -> bool:
-    """`form` as a whole number: not inside a longer number, nor inside a word (a hex tx ID holds digit runs)."""
+    """`form` as a whole number: not inside a longer number, nor inside a word (a hex tx ID holds digit runs);
+    a letter may follow (Bisq's NEFT text runs "…56789IFS Code" together)."""
     start = view.find(form)
     while start >= 0:
         end = start + len(form)
-        if (start == 0 or not view[start - 1].isalnum()) and (end == len(view) or not view[end].isalnum()):
+        if (start == 0 or not view[start - 1].isalnum()) and (end == len(view) or not view[end].isdigit()):
             return True
         start = view.find(form, start + 1)
     return False
