@@ -9,7 +9,9 @@ A value becomes needles of three modes:
   shorter ones would meet other words by chance);
 - "digits": a number of 6+ digits (account numbers, phone numbers and their national form), matched between
   non-digits in text where digit groups joined by one space, "-", "/" or ")" are joined (but never across ":"
-  or ".": a log's timestamps would otherwise spell any number).
+  or ".": a log's timestamps would otherwise spell any number);
+- "literal": a short number written in groups ("20-00-00"), matched only with its groups, split by "-" or " ",
+  in the text as it is (lower case, no accents): as a bare number it would meet ordinary numbers of a log.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-WORD, COMPACT, DIGITS = "word", "compact", "digits"
+WORD, COMPACT, DIGITS, LITERAL = "word", "compact", "digits", "literal"
 MIN_WORD = 4  # name parts shorter than this ("Li", "Ng") meet ordinary words too often
 MIN_COMPACT = 6  # a 6-character code with letters is specific; 5 ("bank1") is not
 MIN_DIGITS = 6  # a UK sort code; shorter runs are amounts and times
+MIN_LOOSE_DIGITS = 8  # a shorter number written in groups ("20-00-00") is matched only in its groups
 MIN_HEX_COMPACT = 12  # below this a code of hex characters is met inside tx IDs and hashes run together
 COUNTRY_CODE_MAX = 3  # "+1" .. "+998": a phone's national form drops 1-3 leading digits for a "0"
 MAX_FREE_TEXT = 60  # a longer free-text value is matched by its specific pieces only, not whole
@@ -110,6 +113,9 @@ def _code(value: str) -> set[Needle]:
         if len(c) < MIN_DIGITS:
             return set()
         written = normalise(value)  # "123.456.789-09" also as written: its dots are not joined in the view
+        if " " in written and len(c) < MIN_LOOSE_DIGITS:  # "20-00-00" is neither "took 200000 ms" nor a time
+            groups = written.split()
+            return {Needle(LITERAL, "-".join(groups)), Needle(LITERAL, " ".join(groups))}
         return {Needle(DIGITS, c)} | ({Needle(WORD, written)} if " " in written else set())
     if len(c) < MIN_COMPACT and not (len(c) >= MIN_WORD and c.isalpha()):
         return set()
@@ -126,7 +132,7 @@ def _words(value: str, names: bool) -> set[Needle]:
     """Name parts of 4+ letters (capitalised ones only unless `names`), never a label word."""
     vocabulary = _vocabulary()
     out = set()
-    for raw in re.split(r"[\s,;/()]+", value):
+    for raw in re.split(r"[\s,;/()'’\-]+", value):
         w = normalise(raw)
         if " " in w or len(w) < MIN_WORD or not w.isalpha() or w in vocabulary:
             continue
@@ -190,15 +196,17 @@ class Views:
         self.words = f" {' '.join(words.split())} "
         self.compact = words.replace(" ", "")
         self.digits = digit_groups_joined(folded)
+        self.folded = folded
 
 
-def _digits_hit(view: str, form: str) -> bool:
-    """`form` as a whole number: not inside a longer number, nor inside a word (a hex tx ID holds digit runs);
-    a letter may follow (Bisq's NEFT text runs "…56789IFS Code" together)."""
+def _bounded_hit(view: str, form: str, letter_after: bool) -> bool:
+    """`form` not inside a longer number or word (a hex tx ID holds digit runs); with `letter_after` a letter
+    may follow (Bisq's NEFT text runs "…56789IFS Code" together)."""
     start = view.find(form)
     while start >= 0:
         end = start + len(form)
-        if (start == 0 or not view[start - 1].isalnum()) and (end == len(view) or not view[end].isdigit()):
+        after_ok = end == len(view) or not (view[end].isdigit() if letter_after else view[end].isalnum())
+        if (start == 0 or not view[start - 1].isalnum()) and after_ok:
             return True
         start = view.find(form, start + 1)
     return False
@@ -212,8 +220,10 @@ def hits(views: Views, found: Iterable[Needle]) -> list[Needle]:
             ok = f" {n.form} " in views.words
         elif n.mode == COMPACT:
             ok = n.form in views.compact
+        elif n.mode == DIGITS:
+            ok = _bounded_hit(views.digits, n.form, letter_after=True)
         else:
-            ok = _digits_hit(views.digits, n.form)
+            ok = _bounded_hit(views.folded, n.form, letter_after=False)
         if ok:
             out.append(n)
     return out

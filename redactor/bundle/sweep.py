@@ -30,8 +30,10 @@ class KnownValueFound(UnsafeOutput):
     """A known personal value is still readable in a bundle member."""
 
     def __init__(self, member: str, place: str, kind: str) -> None:
+        fix = ("mark it by hand or leave that screenshot out" if member.lower().endswith(IMAGE_SUFFIXES)
+               else "add the word to the words to hide, or leave that file out")
         super().__init__(f"Stopped before saving: a known payment detail ({kind}) can still be read in {member}, "
-                         f"{place}. Nothing was written; remove that file or mark it by hand, then try again.")
+                         f"{place}. Nothing was written; {fix}, then try again.")
         self.member, self.place, self.kind = member, place, kind
 
 
@@ -153,6 +155,18 @@ def case_known_values(data_dir: Path | None, trade_id: str, contract_values: Seq
     known = known_values(data_dir).for_trade(trade_id)
     known.add(contract_values, "contract", trade_id=trade_id)
     return known
+
+
+def known_kw(func: Callable[..., Any], values: Sequence[str]) -> dict[str, Any]:
+    """`known_values=values` for a sanitizer function that takes them (the text side's parameter), else nothing:
+    then the final sweep still stops a bundle in which a known value survived."""
+    import inspect
+
+    try:
+        takes = "known_values" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return {"known_values": list(values)} if takes and values else {}
 
 
 def report_section(known: Any) -> dict[str, Any]:

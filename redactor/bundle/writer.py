@@ -220,7 +220,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    from redactor.bundle.sweep import case_known_values, report_section, sweep
+    from redactor.bundle.sweep import case_known_values, known_kw, report_section, sweep
 
     # Known values (Bisq's db files, the contract) are hidden in screenshots and swept for before the zip is made.
     known_case = case_known_values(data_dir, trade_id, personal_values(contract_text) if contract_text else [])
@@ -276,6 +276,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
                                             user_names=tuple(case.extra_user_names), table=table,
+                                            **known_kw(sanitize_logs, known_case.texts()),
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -308,7 +309,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
-                                                           table)
+                                                           table, known_case.texts())
         if len(table):
             write_map(map_tmp, table)  # after the description, so its values are in the map too
         entries[prefix + "txids.txt"] = _txids_text(trade_id, case.given_txids(), log_txids)
@@ -354,8 +355,9 @@ def _report_json(rep: Any) -> Any:
 
 
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
-                 table: PlaceholderTable) -> bytes:
+                 table: PlaceholderTable, known: Sequence[str] = ()) -> bytes:
     try:
+        from redactor.bundle.sweep import known_kw
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
         raise RedactorError("The text sanitizer is not available in this build.") from exc
@@ -368,7 +370,8 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
     if seen is not None:
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
-    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table)
+    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table,
+                         **known_kw(sanitize_text, known))
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 
