@@ -44,6 +44,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Letters Unicode does not decompose into a base letter and an accent.
 _NOT_DECOMPOSED = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
                                  "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ı": "i"})
+_HAS_NOT_DECOMPOSED = re.compile("[" + "".join(chr(c) for c in _NOT_DECOMPOSED) + "]")
 ADDRESS_KINDS = frozenset({"postalAddress", "holderAddress", "beneficiaryAddress", "bankAddress", "city", "state",
                            "beneficiaryCity", "intermediaryAddress", "bankBranch", "bankName", "bankBranchName"})
 
@@ -52,7 +53,9 @@ def fold(text: str) -> str:
     """Lower case without accents ("Müller" -> "muller", "Ø" stays out): the form every comparison uses."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_NOT_DECOMPOSED))
+    if _HAS_NOT_DECOMPOSED.search(text):  # str.translate is slow on a large text: only when needed
+        text = text.translate(_NOT_DECOMPOSED)
+    decomposed = unicodedata.normalize("NFKD", text)
     return decomposed.encode("ascii", "ignore").decode("ascii").lower()
 
 
@@ -187,46 +190,115 @@ def all_needles(values: Iterable[tuple[str, str]]) -> frozenset[Needle]:
     return frozenset(out)
 
 
+_NOT_ALNUM_BYTES = bytes(b for b in range(256) if not (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A))
+_DIGIT_SEP = rb"(?:[ \-/]|\) ?)?"  # what digit_groups_joined() removes between two digits
+
+
+def fold_bytes(data: bytes) -> bytes:
+    """fold() of UTF-8 bytes, as ASCII bytes: only the non-ASCII runs are decoded (a log is mostly ASCII)."""
+    return Views(data).folded
+
+
+_LOWER = bytes.maketrans(bytes(range(0x41, 0x5B)), bytes(range(0x61, 0x7B)))
+_NOT_ALNUM_ANY_CASE = bytes(b for b in _NOT_ALNUM_BYTES if not 0x41 <= b <= 0x5A)
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+
+
 class Views:
-    """The three normalised views of one text that needles are matched against."""
+    """One text, compact (letters and digits only, lower case, no accents) and folded (the same with its
+    punctuation; made only when a needle's key is in the compact view). Every needle is first looked for in
+    the compact view (one substring search: no match, no hit), and only then confirmed with its exact rule on
+    the folded text; so a large log costs one translation and a substring search per needle key."""
 
-    def __init__(self, text: str) -> None:
-        folded = fold(text)
-        words = _NON_ALNUM.sub(" ", folded)
-        self.words = f" {' '.join(words.split())} "
-        self.compact = words.replace(" ", "")
-        self.digits = digit_groups_joined(folded)
-        self.folded = folded
+    def __init__(self, text: str | bytes) -> None:
+        raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        if not raw.isascii():
+            raw = _NON_ASCII_RUN.sub(lambda m: fold(m.group().decode("utf-8", "replace")).encode(
+                "ascii", "ignore"), raw)
+        self._ascii = raw
+        self.compact = raw.translate(_LOWER, _NOT_ALNUM_ANY_CASE)
+        self._folded: bytes | None = None
+
+    @property
+    def folded(self) -> bytes:
+        if self._folded is None:
+            self._folded = self._ascii.lower()
+        return self._folded
 
 
-def _bounded_hit(view: str, form: str, letter_after: bool) -> bool:
-    """`form` not inside a longer number or word (a hex tx ID holds digit runs); with `letter_after` a letter
-    may follow (Bisq's NEFT text runs "…56789IFS Code" together)."""
-    start = view.find(form)
-    while start >= 0:
-        end = start + len(form)
-        after_ok = end == len(view) or not (view[end].isdigit() if letter_after else view[end].isalnum())
-        if (start == 0 or not view[start - 1].isalnum()) and after_ok:
-            return True
-        start = view.find(form, start + 1)
-    return False
+@lru_cache(maxsize=4096)
+def _rule(needle: Needle) -> re.Pattern[bytes]:
+    """The exact rule of a needle, as a pattern over folded bytes (see the module docstring). Each pattern
+    starts with a literal, so the regex engine skips to candidates at memory speed; what must not come before
+    the match is checked by `_starts_free`."""
+    form = needle.form.encode("ascii", "ignore")
+    if needle.mode == WORD:
+        return re.compile(rb"[^a-z0-9]+".join(re.escape(w) for w in form.split()) + rb"(?![a-z0-9])")
+    if needle.mode == COMPACT:
+        return re.compile(rb"[^a-z0-9]*".join(re.escape(bytes([c])) for c in form))
+    if needle.mode == DIGITS:
+        # A letter may follow (Bisq's NEFT one-line text runs "…56789IFS Code" together), a digit may not.
+        return re.compile(_DIGIT_SEP.join(re.escape(bytes([c])) for c in form) + rb"(?!\d)")
+    return re.compile(re.escape(form) + rb"(?![a-z0-9])")
+
+
+_BEFORE_DIGITS = re.compile(rb"(?:[a-z0-9]|\d[ \-/]|\d\) ?)$")  # inside a word, or a number written in groups
+
+
+def _starts_free(needle: Needle, folded: bytes, start: int) -> bool:
+    """Nothing joins the match to what precedes it: not inside a word; a number not inside a longer number."""
+    if needle.mode == COMPACT or start == 0:
+        return True
+    if needle.mode == DIGITS:
+        return _BEFORE_DIGITS.search(folded, max(0, start - 3), start) is None
+    prev = folded[start - 1]
+    return not (0x30 <= prev <= 0x39 or 0x61 <= prev <= 0x7A)
+
+
+def _key(needle: Needle) -> bytes:
+    return needle.form.encode("ascii", "ignore").translate(None, _NOT_ALNUM_BYTES)
+
+
+def _find(views: Views, needle: Needle) -> int | None:
+    if _key(needle) not in views.compact:
+        return None
+    for m in _rule(needle).finditer(views.folded):
+        if _starts_free(needle, views.folded, m.start()):
+            return m.start()
+    return None
+
+
+def _minimal_keys(found: Iterable[Needle]) -> dict[bytes, list[Needle]]:
+    """Needles grouped under the shortest key each one's key contains: a text without "700900123" holds none of
+    "+44 7700 900123"'s forms, nor "alicemuller" without "alice" - one search instead of several."""
+    keys = sorted({_key(n) for n in found}, key=len)
+    groups: dict[bytes, list[Needle]] = {}
+    for n in found:
+        k = _key(n)
+        base = next(b for b in keys if b in k)
+        groups.setdefault(base, []).append(n)
+    return groups
 
 
 def hits(views: Views, found: Iterable[Needle]) -> list[Needle]:
     """The needles that occur in the text."""
     out = []
-    for n in found:
-        if n.mode == WORD:
-            ok = f" {n.form} " in views.words
-        elif n.mode == COMPACT:
-            ok = n.form in views.compact
-        elif n.mode == DIGITS:
-            ok = _bounded_hit(views.digits, n.form, letter_after=True)
-        else:
-            ok = _bounded_hit(views.folded, n.form, letter_after=False)
-        if ok:
-            out.append(n)
+    for base, group in _minimal_keys(found).items():
+        if base in views.compact:
+            out += [n for n in group if _find(views, n) is not None]
     return out
+
+
+def first_hit(views: Views, found: Iterable[Needle]) -> tuple[Needle, int] | None:
+    """A hit, as (needle, offset of its first occurrence in the folded text: the line is the same as in the
+    original); None when no needle occurs."""
+    for base, group in sorted(_minimal_keys(found).items()):
+        if base in views.compact:
+            for n in sorted(group):
+                at = _find(views, n)
+                if at is not None:
+                    return n, at
+    return None
 
 
 def one_edit(a: str, b: str) -> bool:

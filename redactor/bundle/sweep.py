@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from redactor.errors import UnsafeOutput
-from redactor.matching import COMPACT, WORD, Needle, Views, compact, hits, normalise, one_edit
+from redactor.matching import COMPACT, WORD, Needle, Views, compact, first_hit, fold_bytes, hits, normalise, one_edit
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".log", ".json", ".csv", ".md")
 IMAGE_SUFFIXES = (".png",)
 MIN_FUZZY = 6  # one OCR error is tolerated from this length on (as `redactor.image.detect`)
-LINE_BREAK = "\n"
 
 
 class KnownValueFound(UnsafeOutput):
@@ -60,16 +59,12 @@ def _kind_of(needle: Needle, owners: dict[Needle, str]) -> str:
 
 
 def sweep_text(name: str, data: bytes, found: frozenset[Needle], owners: dict[Needle, str]) -> None:
-    """Raise KnownValueFound naming the first line of `data` that holds a needle."""
-    text = data.decode("utf-8", "replace")
-    if not hits(Views(text), found):
-        return
-    for i, line in enumerate(text.split(LINE_BREAK), 1):
-        line_hits = hits(Views(line), found)
-        if line_hits:
-            raise KnownValueFound(name, f"line {i}", _kind_of(sorted(line_hits)[0], owners))
-    # Only across a line break (a value split over two lines): name the file alone.
-    raise KnownValueFound(name, "across two lines", _kind_of(sorted(hits(Views(text), found))[0], owners))
+    """Raise KnownValueFound naming the line of `data` where a needle occurs first."""
+    hit = first_hit(Views(data), found)
+    if hit is not None:
+        needle, offset = hit
+        line = fold_bytes(data).count(b"\n", 0, offset) + 1
+        raise KnownValueFound(name, f"line {line}", _kind_of(needle, owners))
 
 
 def _fuzzy_word_hit(word: str, found: Iterable[Needle]) -> Needle | None:
