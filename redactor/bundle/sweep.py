@@ -172,3 +172,18 @@ def report_section(known: Any) -> dict[str, Any]:
     if not known.texts():
         section["rules_only"] = True
     return section
+
+
+def summary_lines(section: dict[str, Any]) -> list[str]:
+    """What the final sweep checked, in words for the trader (counts and sources, never values)."""
+    sources = section.get("sources") or {}
+    lines = []
+    if section.get("checked"):
+        where = ", ".join(f"{k} {v}" for k, v in sources.items())
+        lines.append(f"Checked every file for the {section['checked']} payment details known for this trade "
+                     f"({where}): none of them can be read in the bundle.")
+    else:
+        lines.append("The app knows none of this trade's payment details (it read none from Bisq's files or a "
+                     "contract), so it relied on its rules alone: look at the files yourself before sending.")
+    lines += [f"Note: {n}" for n in section.get("notes", [])]
+    return lines
