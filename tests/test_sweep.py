@@ -122,3 +122,17 @@ def test_without_db_files_the_report_says_rules_only(demo_data_dir: Path, tmp_pa
     res = build_bundle(_case(demo_data_dir), tmp_path / "c.zip")
     assert res.report["known_values"]["rules_only"] is True
     assert "rules alone" in res.report["known_values"]["notes"][0]
+
+
+def test_large_logs_are_swept_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redactor.bundle.sweep as sweep_mod
+
+    monkeypatch.setattr(sweep_mod, "PARALLEL_MIN_BYTES", 10)
+    monkeypatch.setattr(sweep_mod.os, "cpu_count", lambda: 2)
+    clean, dirty = tmp_path / "bisq.log", tmp_path / "bisq_1.log"
+    clean.write_bytes(b"Nov-18 08:12:00.001 [main] INFO x: nothing here\n" * 50)
+    dirty.write_bytes(b"a line\n" * 30 + "holder: Alice Müller\n".encode())
+    entries = [("T/buyer/bisq.log", clean), ("T/buyer/bisq_1.log", dirty), ("T/description.txt", b"fine")]
+    with pytest.raises(KnownValueFound, match=r"T/buyer/bisq_1\.log, line 31"):
+        sweep(entries, [("Alice Müller", "holderName")])
+    assert sweep(entries[:1] + entries[2:], [("Alice Müller", "holderName")]).members == 2

@@ -151,7 +151,8 @@ def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: floa
 
 
 def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
-                        stop: Callable[[], bool] = lambda: False) -> tuple[dict[str, Path], dict[str, Any]]:
+                        stop: Callable[[], bool] = lambda: False,
+                        sweep_pairs: Sequence[tuple[str, str]] = ()) -> tuple[dict[str, Path], dict[str, Any]]:
     """Redact every screenshot into `dest`, hiding `known` values (the contract's payment data) wherever they
     show; returns bundle name -> file and the per-file report (no values). `stop` is checked between
     screenshots (cancel, or the log pass failed)."""
@@ -189,6 +190,10 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
         for b in boxes:
             reason = str(getattr(b, "reason", "") or "unspecified")
             reasons[reason] = reasons.get(reason, 0) + 1
+        if sweep_pairs:  # the final sweep's OCR pass, here beside the log pass rather than after it
+            from redactor.bundle.sweep import sweep_png
+
+            sweep_png(name, png, sweep_pairs)
         out = dest / name.rsplit("/", 1)[-1]
         write_bytes_atomic(out, png)
         files[name] = out
@@ -247,7 +252,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
-                _redact_screenshots, case, work / "shots", role, known, stop_shots)
+                _redact_screenshots, case, work / "shots", role, known, stop_shots, known_case.pairs())
             try:
                 raw: list[Path] = []
                 names: list[str] = []
@@ -329,7 +334,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
         step("checking for known values", 0.79)
-        sweep(list(entries.items()), known_case.pairs(), cancel=cancel)  # KnownValueFound: nothing is written
+        # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
+        sweep(list(entries.items()), known_case.pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
                   progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
