@@ -372,3 +372,116 @@ def test_only_allow_listed_files_are_opened(tmp_path: Path) -> None:
     assert inside == {"btc_mainnet/db/UserPayload"}
     assert [f.name for f in allowed(tmp_path)] == ["UserPayload"]
     assert not any("CANARY" in t for t in kv.texts())
+
+
+# The same methods with their field numbers typed from Bisq's pb.proto, independent of schema.py: the oneof
+# numbers from PaymentAccountPayload down, and each value as depth * 100 + field number (depth 1: the message the
+# first oneof number leads to). A wrong number in schema.py fails here.
+WIRE: dict[str, tuple[tuple[int, ...], dict[str, int]]] = {
+    "SEPA": ((7, 4), {"holderName": 201, "iban": 202, "bic": 203}),
+    "SEPA_INSTANT": ((7, 6), {"holderName": 201, "iban": 202, "bic": 203}),
+    "CLEAR_X_CHANGE": ((6,), {"holderName": 101, "emailOrMobileNr": 102}),
+    "REVOLUT": ((21,), {"userName": 102, "accountId": 101}),
+    "TRANSFERWISE": ((29,), {"email": 101}),
+    "TRANSFERWISE_USD": ((7, 18), {"email": 201, "holderName": 202, "beneficiaryAddress": 203}),
+    "F2F": ((7, 7), {"contact": 201, "city": 202, "extraInfo": 203}),
+    "CASH_BY_MAIL": ((32,), {"postalAddress": 101, "contact": 102, "extraInfo": 103}),
+    "INTERAC_E_TRANSFER": ((10,), {"email": 101, "holderName": 102, "question": 103, "answer": 104}),
+    "US_POSTAL_MONEY_ORDER": ((14,), {"postalAddress": 101, "holderName": 102}),
+    "NATIONAL_BANK": ((7, 2, 9), {"holderName": 201, "bankName": 202, "branchId": 204, "accountNr": 205,
+        "holderTaxId": 207}),
+    "SPECIFIC_BANKS": ((7, 2, 11), {"holderName": 201, "accountNr": 205, "acceptedBanks": 301}),
+    "CASH_DEPOSIT": ((7, 3), {"holderName": 201, "holderEmail": 202, "bankName": 203, "accountNr": 206,
+        "requirements": 208}),
+    "ACH_TRANSFER": ((7, 2, 13), {"holderName": 201, "bankName": 202, "branchId": 204, "accountNr": 205}),
+    "FASTER_PAYMENTS": ((9,), {"sortCode": 101, "accountNr": 102}),
+    "PIX": ((7, 14), {"pixKey": 201}),
+    "UPI": ((7, 9), {"virtualPaymentAddress": 201}),
+    "PAYTM": ((7, 10), {"emailOrMobileNr": 201}),
+    "NEFT": ((7, 11, 4), {"holderName": 201, "accountNr": 202, "ifsc": 203}),
+    "STRIKE": ((7, 16), {"holderName": 201}),
+    "AMAZON_GIFT_CARD": ((31,), {"emailOrMobileNr": 101}),
+    "SWISH": ((13,), {"mobileNr": 101, "holderName": 102}),
+    "PERFECT_MONEY": ((12,), {"accountNr": 101}),
+    "ADVANCED_CASH": ((26,), {"accountNr": 101}),
+    "HAL_CASH": ((24,), {"mobileNr": 101}),
+    "BIZUM": ((7, 13), {"mobileNr": 201}),
+    "NEQUI": ((7, 12), {"mobileNr": 201}),
+    "SATISPAY": ((7, 15), {"holderName": 202, "mobileNr": 201}),
+    "MONESE": ((38,), {"holderName": 102, "mobileNr": 101}),
+    "SBP": ((41,), {"holderName": 101, "mobileNumber": 102, "bankName": 103}),
+    "MONEY_GRAM": ((23,), {"holderName": 101, "state": 103, "email": 104}),
+    "WESTERN_UNION": ((7, 5), {"holderName": 201, "city": 202, "email": 204}),
+    "JAPAN_BANK": ((28,), {"bankName": 101, "bankCode": 102, "bankBranchName": 103, "bankBranchCode": 104,
+        "bankAccountName": 106, "bankAccountNumber": 107}),
+    "AUSTRALIA_PAYID": ((30,), {"bankAccountName": 101, "payid": 102}),
+    "MERCADO_PAGO": ((7, 19), {"holderName": 201, "holderId": 202}),
+    "UPHOLD": ((16,), {"accountId": 101, "accountOwner": 102}),
+    "MONEY_BEAM": ((18,), {"accountId": 101}),
+    "POPMONEY": ((20,), {"accountId": 101, "holderName": 102}),
+    "CHASE_QUICK_PAY": ((5,), {"email": 101, "holderName": 102}),
+    "VENMO": ((19,), {"venmoUserName": 101, "holderName": 102}),
+    "CASH_APP": ((17,), {"cashTag": 101}),
+    "PAXUM": ((35,), {"email": 101}),
+    "PAYSERA": ((34,), {"email": 101}),
+    "CELPAY": ((37,), {"email": 101}),
+    "ALI_PAY": ((4,), {"accountNr": 101}),
+    "WECHAT_PAY": ((22,), {"accountNr": 101}),
+    "OK_PAY": ((11,), {"accountNr": 101}),
+    "CAPITUAL": ((33,), {"accountNr": 101}),
+    "TIKKIE": ((7, 17), {"iban": 201}),
+    "VERSE": ((39,), {"holderName": 101}),
+    "PROMPT_PAY": ((25,), {"promptPayId": 101}),
+    "SWIFT": ((36,), {"beneficiaryName": 101, "beneficiaryAccountNr": 102, "beneficiaryAddress": 103,
+        "beneficiaryCity": 104, "beneficiaryPhone": 105, "bankSwiftCode": 107, "bankName": 109, "bankAddress": 111,
+        "specialInstructions": 106}),
+    "BLOCK_CHAINS": ((8,), {"address": 101}),
+    "BLOCK_CHAINS_INSTANT": ((27,), {"address": 101}),
+}
+
+
+def _wire_payload(chain: tuple[int, ...], at: dict[str, int], values: dict[str, str]) -> bytes:
+    levels: list[bytes] = [b"" for _ in range(len(chain) + 1)]
+    for name, where in at.items():
+        depth, number = divmod(where, 100)
+        levels[depth] += field(number, values[name])
+    if chain[0] == 7:  # CountryBasedPaymentAccountPayload.countryCode = 1
+        levels[1] = field(1, "US") + levels[1]
+    body = levels[-1]
+    for depth in range(len(chain), 0, -1):
+        body = levels[depth - 1] + field(chain[depth - 1], body)
+    return message((1, "acct"), (2, "METHOD")) + body
+
+
+def test_every_method_matches_the_literal_field_numbers() -> None:
+    assert set(WIRE) == {m for m, *_ in METHODS}
+    for method, _path, values, _line in METHODS:
+        chain, at = WIRE[method]
+        got = {(v.kind, v.value) for v in bisq1.payload_values(memoryview(_wire_payload(chain, at, values)), "t", None)}
+        assert got == {(k, v) for k, v in values.items()}, method
+
+
+def test_bisq2_payloads_from_literal_field_numbers() -> None:
+    """account.proto numbers typed here: AccountPayload.countryBasedAccountPayload 32 -> sepa 37 / zelle 46 /
+    bank 22 (holderName 2, accountNr 7, achTransfer 20 -> holderAddress 1); userDefinedFiat 20 -> accountData 2;
+    wise 40 (holderName 2, email 3)."""
+    from redactor.bisq.stores import bisq2
+
+    def payload(*parts: tuple[int, bytes | str]) -> memoryview:
+        return memoryview(message((1, "id"), (2, b"salt"), *parts))
+
+    cases = {
+        payload((32, message((1, "DE"), (37, message((1, "Dana Scully"), (2, "DE89370400440532013000"),
+                                                     (3, "COBADEFFXXX"), (4, "DE")))))):
+            {("holderName", "Dana Scully"), ("iban", "DE89370400440532013000"), ("bic", "COBADEFFXXX")},
+        payload((32, field(46, message((1, "Fox Mulder"), (2, "fox@example.org"))))):
+            {("holderName", "Fox Mulder"), ("emailOrMobileNr", "fox@example.org")},
+        payload((32, field(22, message((1, "USD"), (2, "Walter Skinner"), (7, "123456789"),
+                                       (20, field(1, "1 FBI Way")))))):
+            {("holderName", "Walter Skinner"), ("accountNr", "123456789"), ("holderAddress", "1 FBI Way")},
+        payload((20, field(2, "Name: Peer Person"))): {("name", "Peer Person")},
+        payload((40, message((1, "EUR"), (2, "John Doggett"), (3, "jd@example.org")))):
+            {("holderName", "John Doggett"), ("email", "jd@example.org")},
+    }
+    for data, expected in cases.items():
+        assert {(v.kind, v.value) for v in bisq2.payload_values(data, "t", None)} == expected
