@@ -112,7 +112,7 @@ def test_the_report_counts_known_values_by_source(demo_data_dir: Path, tmp_path:
         raw = z.read(f"{TID}/redaction-report.json")
     section = json.loads(raw)["known_values"]
     assert section["sources"] == {"PendingTrades": 10, "UserPayload": 5, "contract": 6}
-    assert section["checked"] >= 10 and "notes" not in section
+    assert section["checked"] == 9 and "notes" not in section  # 10 distinct, less the account name "SEPA GB"
     for value in ("Alice", "DE89", "O'Brien", "Brien", "Grzegorz"):
         assert value.encode() not in raw
 
@@ -136,3 +136,12 @@ def test_large_logs_are_swept_in_worker_processes(tmp_path: Path, monkeypatch: p
     with pytest.raises(KnownValueFound, match=r"T/buyer/bisq_1\.log, line 31"):
         sweep(entries, [("Alice Müller", "holderName")])
     assert sweep(entries[:1] + entries[2:], [("Alice Müller", "holderName")]).members == 2
+
+
+def test_a_trade_id_bisq_does_not_know_says_so(demo_data_dir: Path, tmp_path: Path) -> None:
+    from redactor.bundle.sweep import case_known_values
+
+    known = case_known_values(demo_data_dir, "ZZZZZ-00000000-0000-0000-0000-000000000000-1104", [])
+    assert "no trade with this ID" in known.notes[0]
+    assert "Satoshi O'Brien" in known.texts() and DB_ONLY not in known.texts()  # own accounts still known
+    assert ("SEPA GB", "accountName") in known.pairs() and ("SEPA GB", "accountName") not in known.sweep_pairs()

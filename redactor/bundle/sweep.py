@@ -196,7 +196,11 @@ def case_known_values(data_dir: Path | None, trade_id: str, contract_values: Seq
     """The known values of one case: Bisq's db files (the trader's accounts and this trade) and the contract."""
     from redactor.bisq.stores import known_values
 
-    known = known_values(data_dir).for_trade(trade_id)
+    everything = known_values(data_dir)
+    known = everything.for_trade(trade_id)
+    if everything.trade_ids() and not any(v.trade_id for v in known.values):
+        known.notes.append("Bisq's trade files hold no trade with this ID, so only your own accounts' details "
+                           "are known; check the trade ID.")
     known.add(contract_values, "contract", trade_id=trade_id)
     return known
 
@@ -215,7 +219,7 @@ def known_kw(func: Callable[..., Any], values: Sequence[str]) -> dict[str, Any]:
 
 def report_section(known: Any) -> dict[str, Any]:
     """For redaction-report.json: how many known values were checked and from which sources (counts only)."""
-    section: dict[str, Any] = {"checked": len(known.texts()), "sources": known.counts()}
+    section: dict[str, Any] = {"checked": len({v for v, _ in known.sweep_pairs()}), "sources": known.counts()}
     if known.notes:
         section["notes"] = list(known.notes)
     if not known.texts():

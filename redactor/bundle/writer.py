@@ -252,7 +252,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
-                _redact_screenshots, case, work / "shots", role, known, stop_shots, known_case.pairs())
+                _redact_screenshots, case, work / "shots", role, known, stop_shots, known_case.sweep_pairs())
             try:
                 raw: list[Path] = []
                 names: list[str] = []
@@ -335,7 +335,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         step("checking for known values", 0.79)
         # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
-        sweep(list(entries.items()), known_case.pairs(), cancel=cancel, swept=frozenset(shot_files))
+        sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
                   progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)

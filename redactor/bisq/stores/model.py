@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from redactor.matching import Needle, all_needles
 
 MIN_SHORT_ID = 5  # a Bisq 1 short ID is the 5-8 character prefix (facts.md §8)
+SWEEP_SKIPS = frozenset({"accountName"})
 
 
 @dataclass(frozen=True, order=True)
@@ -58,6 +59,12 @@ class KnownValues:
 
     def pairs(self) -> list[tuple[str, str]]:
         return sorted({(v.value, v.kind) for v in self.values})
+
+    def sweep_pairs(self) -> list[tuple[str, str]]:
+        """pairs() the final sweep insists on: not the accounts' own names ("My SEPA", which Bisq 2 logs
+        print and which name no one but for the name parts the holder names already give); they are still
+        hidden in screenshots."""
+        return sorted({(v.value, v.kind) for v in self.values if v.kind not in SWEEP_SKIPS})
 
     def needles(self) -> frozenset[Needle]:
         return all_needles(self.pairs())
