@@ -3,7 +3,9 @@ the final sweep, so "Müller", "MULLER", "m\u00fcller" and "Mueller"'s variants,
 a phone number as "+49 151 2345 6789" or "0151 23456789", and an e-mail's local part all match.
 
 A value becomes needles of three modes:
-- "word": a name part of 4+ letters (or a whole one-word value), matched as a whole word of normalised text;
+- "word": a name part of 7+ letters, a whole name or a one-word value, matched as a whole word of normalised
+  text, in any case;
+- "name": a name part of 4-6 letters, matched as a whole word written as a name ("Will", "WILL"; not "will");
 - "compact": letters and digits with every separator removed (IBANs, BICs, whole names, e-mail addresses and
   their local part, codes with letters), matched anywhere in the text with separators removed (6+ characters:
   shorter ones would meet other words by chance);
@@ -22,8 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-WORD, COMPACT, DIGITS, LITERAL = "word", "compact", "digits", "literal"
+WORD, NAME, COMPACT, DIGITS, LITERAL = "word", "name", "compact", "digits", "literal"
 MIN_WORD = 4  # name parts shorter than this ("Li", "Ng") meet ordinary words too often
+MIN_LOWER_CASE_NAME = 7  # a shorter name part matches only capitalised ("Will" but not "will"); longer ones anyhow
 MIN_COMPACT = 6  # a 6-character code with letters is specific; 5 ("bank1") is not
 MIN_DIGITS = 6  # a UK sort code; shorter runs are amounts and times
 MIN_LOOSE_DIGITS = 8  # a shorter number written in groups ("20-00-00") is matched only in its groups
@@ -49,14 +52,18 @@ ADDRESS_KINDS = frozenset({"postalAddress", "holderAddress", "beneficiaryAddress
                            "beneficiaryCity", "intermediaryAddress", "bankBranch", "bankName", "bankBranchName"})
 
 
-def fold(text: str) -> str:
-    """Lower case without accents ("Müller" -> "muller", "Ø" stays out): the form every comparison uses."""
+def deaccent(text: str) -> str:
+    """ASCII without accents, case kept ("Örjan Müller" -> "Orjan Muller", "ß" -> "ss")."""
     if text.isascii():
-        return text.lower()
+        return text
     if _HAS_NOT_DECOMPOSED.search(text):  # str.translate is slow on a large text: only when needed
         text = text.translate(_NOT_DECOMPOSED)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Müller" -> "muller", "Ø" -> "o"): the form every comparison uses."""
+    return deaccent(text).lower()
 
 
 def normalise(text: str) -> str:
@@ -140,10 +147,12 @@ def _words(value: str, names: bool) -> set[Needle]:
         if " " in w or len(w) < MIN_WORD or not w.isalpha() or w in vocabulary:
             continue
         if names or raw[:1].isupper():
-            out.add(Needle(WORD, w))
+            # A short name part is often a word too ("Will", "Mark", "Rose"): it counts only written as a name.
+            mode = WORD if len(w) >= MIN_LOWER_CASE_NAME else NAME
+            out.add(Needle(mode, w))
             spelled = normalise(_transliterate(raw))  # "Müller" is also written "Mueller"
             if spelled != w:
-                out.add(Needle(WORD, spelled))
+                out.add(Needle(mode, spelled))
     return out
 
 
@@ -213,11 +222,16 @@ class Views:
     def __init__(self, text: str | bytes) -> None:
         raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         if not raw.isascii():
-            raw = _NON_ASCII_RUN.sub(lambda m: fold(m.group().decode("utf-8", "replace")).encode(
+            raw = _NON_ASCII_RUN.sub(lambda m: deaccent(m.group().decode("utf-8", "replace")).encode(
                 "ascii", "ignore"), raw)
         self._ascii = raw
         self.compact = raw.translate(_LOWER, _NOT_ALNUM_ANY_CASE)
         self._folded: bytes | None = None
+
+    @property
+    def cased(self) -> bytes:
+        """The text without accents, its case kept (for "name" needles)."""
+        return self._ascii
 
     @property
     def folded(self) -> bytes:
@@ -232,6 +246,9 @@ def _rule(needle: Needle) -> re.Pattern[bytes]:
     starts with a literal, so the regex engine skips to candidates at memory speed; what must not come before
     the match is checked by `_starts_free`."""
     form = needle.form.encode("ascii", "ignore")
+    if needle.mode == NAME:  # over the text with its case: "Will" or "WILL", never "will"
+        first, rest = re.escape(form[:1].upper()), form[1:]
+        return re.compile(first + b"(?:" + re.escape(rest) + b"|" + re.escape(rest.upper()) + rb")(?![A-Za-z0-9])")
     if needle.mode == WORD:
         return re.compile(rb"[^a-z0-9]+".join(re.escape(w) for w in form.split()) + rb"(?![a-z0-9])")
     if needle.mode == COMPACT:
@@ -252,7 +269,7 @@ def _starts_free(needle: Needle, folded: bytes, start: int) -> bool:
     if needle.mode == DIGITS:
         return _BEFORE_DIGITS.search(folded, max(0, start - 3), start) is None
     prev = folded[start - 1]
-    return not (0x30 <= prev <= 0x39 or 0x61 <= prev <= 0x7A)
+    return not (0x30 <= prev <= 0x39 or 0x61 <= prev <= 0x7A or 0x41 <= prev <= 0x5A)
 
 
 def _key(needle: Needle) -> bytes:
@@ -262,8 +279,9 @@ def _key(needle: Needle) -> bytes:
 def _find(views: Views, needle: Needle) -> int | None:
     if _key(needle) not in views.compact:
         return None
-    for m in _rule(needle).finditer(views.folded):
-        if _starts_free(needle, views.folded, m.start()):
+    text = views.cased if needle.mode == NAME else views.folded
+    for m in _rule(needle).finditer(text):
+        if _starts_free(needle, text, m.start()):
             return m.start()
     return None
 

@@ -51,6 +51,13 @@ def test_text_sweep_keeps_what_is_not_the_value(line: str) -> None:
     _sweep(line + "\n")
 
 
+@pytest.mark.parametrize(("text", "hit"), [
+    ("The seller will not answer", False), ("I will mark it as paid", False), ("Will Smith sent it", True),
+    ("from WILL", True), ("paid by Will.", True), ("will smith", True), ("smithson", False)])
+def test_a_short_name_part_counts_only_written_as_a_name(text: str, hit: bool) -> None:
+    assert bool(hits(Views(text), needles("Will Smith", "holderName"))) is hit
+
+
 def test_needles_of_a_name_are_its_parts_and_the_whole() -> None:
     forms = {n.form for n in needles("Satoshi O'Brien", "holderName")}
     assert {"satoshi", "brien", "satoshi o brien"} <= forms and "o" not in forms

@@ -17,7 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from redactor.errors import UnsafeOutput
-from redactor.matching import COMPACT, WORD, Needle, Views, compact, first_hit, fold_bytes, hits, normalise, one_edit
+from redactor.matching import (
+    COMPACT,
+    NAME,
+    WORD,
+    Needle,
+    Views,
+    compact,
+    first_hit,
+    fold_bytes,
+    hits,
+    normalise,
+    one_edit,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +119,9 @@ def _fuzzy_word_hit(word: str, found: Iterable[Needle]) -> Needle | None:
         return None
     for needle in found:
         form = needle.form.replace(" ", "")
-        if needle.mode in (WORD, COMPACT) and len(form) >= MIN_FUZZY and one_edit(n, form):
+        if needle.mode == NAME and not word[:1].isupper():
+            continue
+        if needle.mode in (WORD, NAME, COMPACT) and len(form) >= MIN_FUZZY and one_edit(n, form):
             return needle
     return None
 
