@@ -42,7 +42,6 @@ NAME_KINDS = frozenset({
 FREE_KINDS = frozenset({"extraInfo", "requirements", "specialInstructions", "additionalInstructions", "question",
                         "answer", "accountData", "free-text", "chat"})
 PHONE_KINDS = frozenset({"mobileNr", "mobileNumber", "beneficiaryPhone", "emailOrMobileNr", "phone"})
-_SEP_BETWEEN_DIGITS = re.compile(r"(?<=\d)(?:[ \-/]|\) ?)(?=\d)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Letters Unicode does not decompose into a base letter and an accent.
 _NOT_DECOMPOSED = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
@@ -76,12 +75,6 @@ def compact(text: str) -> str:
     return _NON_ALNUM.sub("", fold(text))
 
 
-def digit_groups_joined(folded: str) -> str:
-    """Digit groups written with a space, '-', '/' or ')' between them joined: '+49 151 2345-6789' ->
-    '+4915123456789'; '11:19:30.123' stays as it is."""
-    return _SEP_BETWEEN_DIGITS.sub("", folded)
-
-
 @dataclass(frozen=True, order=True)
 class Needle:
     mode: str
@@ -105,6 +98,7 @@ def _phone(value: str) -> set[Needle]:
         out.add(Needle(DIGITS, digits))
     if value.lstrip().startswith(("+", "00")):
         bare = digits[2:] if value.lstrip().startswith("00") else digits
+        out |= {Needle(DIGITS, bare), Needle(DIGITS, "00" + bare)}  # "+49 …" is also dialled "0049 …"
         for k in range(1, COUNTRY_CODE_MAX + 1):
             national = "0" + bare[k:]
             if len(national) >= MIN_DIGITS + 2:  # a national number is at least 8 digits with its "0"
@@ -200,7 +194,7 @@ def all_needles(values: Iterable[tuple[str, str]]) -> frozenset[Needle]:
 
 
 _NOT_ALNUM_BYTES = bytes(b for b in range(256) if not (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A))
-_DIGIT_SEP = rb"(?:[ \-/]|\) ?)?"  # what digit_groups_joined() removes between two digits
+_DIGIT_SEP = rb"(?:[ \-/]|\) ?)?"  # digit groups joined by one space, "-", "/" or ")" count as one number
 
 
 def fold_bytes(data: bytes) -> bytes:

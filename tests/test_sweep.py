@@ -152,3 +152,34 @@ def test_a_trade_id_bisq_does_not_know_says_so(demo_data_dir: Path, tmp_path: Pa
     assert "no trade with this ID" in known.notes[0]
     assert "Satoshi O'Brien" in known.texts() and DB_ONLY not in known.texts()  # own accounts still known
     assert ("SEPA GB", "accountName") in known.pairs() and ("SEPA GB", "accountName") not in known.sweep_pairs()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(digits=st.text("0123456789", min_size=18, max_size=18), country=st.sampled_from(["DE", "GB", "FR", "NL"]),
+       group=st.integers(2, 6), sep=st.sampled_from([" ", "", "-"]), lower=st.booleans(),
+       before=st.sampled_from(["IBAN: ", "iban=", "(", "\n", "to "]), after=st.sampled_from(["", ",", ")", " EUR"]))
+def test_an_iban_is_found_in_any_grouping_and_case(digits: str, country: str, group: int, sep: str, lower: bool,
+                                                   before: str, after: str) -> None:
+    iban = country + digits
+    shown = sep.join(iban[i:i + group] for i in range(0, len(iban), group))
+    text = f"line one\n{before}{shown.lower() if lower else shown}{after}\n"
+    assert hits(Views(text), needles(iban, "iban"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(national=st.text("0123456789", min_size=9, max_size=10), code=st.sampled_from(["49", "44", "33", "1"]),
+       style=st.sampled_from(["intl", "intl00", "national"]), sep=st.sampled_from([" ", "-", ""]))
+def test_a_phone_number_is_found_in_its_international_and_national_forms(national: str, code: str, style: str,
+                                                                        sep: str) -> None:
+    national = national.lstrip("0") or "1" * 9
+    value = f"+{code} {national}"
+    shown = {"intl": f"+{code}{sep}{national}", "intl00": f"00{code}{sep}{national}",
+             "national": f"0{national[:3]}{sep}{national[3:]}"}[style]
+    if len(national) + 1 < 8 and style == "national":
+        return  # too short to be looked for in national form
+    found = needles(value, "mobileNr")
+    assert hits(Views(f"call {shown} today"), found), (value, shown)

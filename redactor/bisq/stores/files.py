@@ -49,22 +49,6 @@ def allowed(data_dir: Path) -> list[DbFile]:
     return out
 
 
-def is_allowed(path: Path, data_dir: Path) -> bool:
-    """True only for a path the allow-list names (tests use it to check nothing else was opened)."""
-    return any(Path(path) == f.path for f in allowed(data_dir)) or _named(Path(path), Path(data_dir))
-
-
-def _named(path: Path, data_dir: Path) -> bool:
-    try:
-        rel = path.relative_to(data_dir)
-    except ValueError:
-        return False
-    parts = rel.parts
-    if len(parts) == 3 and parts[0] in BISQ1_NETWORKS and parts[1] == "db":
-        return parts[2] in BISQ1_DB_FILES
-    return len(parts) == 3 and Path(*parts[:2]) == BISQ2_PRIVATE and parts[2] in BISQ2_DB_FILES
-
-
 def read(f: DbFile) -> bytes:
     """The whole file, opened read-only without following a symlink; Unreadable with a reason otherwise."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
