@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
 from redactor.bundle.case import Case, Screenshot
@@ -152,10 +154,6 @@ def test_a_trade_id_bisq_does_not_know_says_so(demo_data_dir: Path, tmp_path: Pa
     assert "no trade with this ID" in known.notes[0]
     assert "Satoshi O'Brien" in known.texts() and DB_ONLY not in known.texts()  # own accounts still known
     assert ("SEPA GB", "accountName") in known.pairs() and ("SEPA GB", "accountName") not in known.sweep_pairs()
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None)
