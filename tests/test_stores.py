@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from redactor.bisq.stores import bisq1, known_values
+from redactor.bisq.stores import RULES_ONLY, bisq1, known_values
 from redactor.bisq.stores import encode as enc
 from redactor.bisq.stores.files import MAX_BYTES, allowed
 from redactor.bisq.stores.schema import BISQ1
@@ -485,3 +485,16 @@ def test_bisq2_payloads_from_literal_field_numbers() -> None:
     }
     for data, expected in cases.items():
         assert {(v.kind, v.value) for v in bisq2.payload_values(data, "t", None)} == expected
+
+
+def test_any_failure_inside_a_reader_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "btc_mainnet" / "db"
+    db.mkdir(parents=True)
+    (db / "UserPayload").write_bytes(_sepa_user_payload())
+
+    def broken(name: str, data: bytes) -> list[object]:
+        raise MemoryError
+
+    monkeypatch.setattr(bisq1, "read_store", broken)
+    kv = known_values(tmp_path)
+    assert kv.texts() == [] and kv.notes == [f"UserPayload could not be read (MemoryError); {RULES_ONLY}."]

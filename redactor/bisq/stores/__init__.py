@@ -51,6 +51,10 @@ def known_values(data_dir: Path | None) -> KnownValues:
             log.warning("db file not used: %s", exc)
             out.notes.append(f"{exc}; {RULES_ONLY}.")
             continue
+        except Exception as exc:  # noqa: BLE001 - a file we cannot understand must never stop the bundle
+            log.warning("db file not used: %s: %s", f.name, type(exc).__name__)  # the type only: no value
+            out.notes.append(f"{f.name} could not be read ({type(exc).__name__}); {RULES_ONLY}.")
+            continue
         out.files_read.append(f.name)
         seen = {(v.value, v.kind, v.trade_id) for v in out.values}
         out.values += [v for v in found if (v.value, v.kind, v.trade_id) not in seen]
