@@ -285,11 +285,20 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
                 contract=args.contract, extra_user_names=tuple(args.user_name))
     result = build_bundle(case, args.output)
     print(f"Bundle written: {result.path}")
+    _print_known_values(result.report)
     if result.map_path:
         print(f"Placeholder map (keep it private, do not send): {result.map_path}")
     print("Checklist:")
     _print_checklist(result.manifest["checklist"], result.missing)
     return 0
+
+
+def _print_known_values(report: dict[str, object]) -> None:
+    from redactor.bundle.sweep import summary_lines
+
+    section = report.get("known_values")
+    for line in summary_lines(section if isinstance(section, dict) else {}):
+        print(line)
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -391,6 +400,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     result = run_demo(args.output_dir)
     print(f"Demo bundle written: {result.path}")
+    _print_known_values(result.report)
     print("Checklist:")
     _print_checklist(result.manifest["checklist"], result.missing)
     return 0

@@ -116,7 +116,10 @@ def test_only_log_files_are_opened_in_the_data_dir(demo_data_dir: Path, tmp_path
     # Logs are opened relative to the data dir's handle (openat, no link followed): the audit sees the name only.
     tree_names = {q.name for q in demo_data_dir.rglob("*")}
     relative = {p for p in OPENED if not Path(p).is_absolute() and Path(p).name in tree_names}
-    assert inside == {"."} and relative == {"bisq.log", "bisq_1.log", "bisq_2.log"}  # never a wallet, key, db
+    # The allow-listed db files are read in memory for their known values; never a wallet, key, Tor key,
+    # another db file or a backup.
+    assert inside == {".", "btc_mainnet/db/UserPayload", "btc_mainnet/db/PendingTrades"}
+    assert relative == {"bisq.log", "bisq_1.log", "bisq_2.log"}
 
 
 def test_created_is_reproducible_not_wall_clock(demo_data_dir: Path, tmp_path: Path,
@@ -311,8 +314,10 @@ def test_contract_values_are_hidden_in_a_chat_screenshot(demo_data_dir: Path, tm
     assert "Hello" in read and "yesterday" in read and "Satoshi" not in read and "Brien" not in read
     no_contract = build_bundle(demo_case(demo_data_dir, screenshots=[Screenshot(shot, "chat-first-message")],
                                          contract=None), tmp_path / "d.zip")
-    report = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])["screenshots"]
-    assert report["buyer/screenshots/chat-first-message.png"]["boxes"] == 0
+    full = json.loads(contents(no_contract.path)[f"{TID}/redaction-report.json"])
+    # Without the contract, Bisq's own UserPayload still names the trader's account holder: hidden all the same.
+    assert full["screenshots"]["buyer/screenshots/chat-first-message.png"]["reasons"] == {"known-personal": 1}
+    assert set(full["known_values"]["sources"]) == {"UserPayload", "PendingTrades"}
 
 
 def test_a_bad_contract_fails_before_the_logs_are_read(demo_data_dir: Path, tmp_path: Path) -> None:

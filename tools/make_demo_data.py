@@ -173,8 +173,6 @@ def write_secrets() -> None:
         "btc_mainnet/keys/sig.key": "sig-key",
         "btc_mainnet/keys/enc.key": "enc-key",
         "btc_mainnet/tor/hiddenservice/private_key": "onion-key",
-        "btc_mainnet/db/UserPayload": "user-payload",
-        "btc_mainnet/db/PendingTrades": "pending-trades",
         "bisq.properties": "properties",
         "bisq_backup_2026-11-01-120000/bisq.log": "backup-log",
     }
@@ -182,6 +180,35 @@ def write_secrets() -> None:
         path = DATA / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(CANARY.format(tag) + "\n", encoding="utf-8")
+
+
+# The trader's own account (the contract's taker payload) and, in the chat only, the peer's second name form.
+ME = {"holderName": "Satoshi O'Brien", "iban": "GB82WEST12345698765432", "bic": "WESTGB2L"}
+CHAT_ONLY_NAME = "Grzegorz Brzęczyszczykiewicz"  # appears in no log: only Bisq's db knows it
+
+
+def write_db() -> None:
+    """btc_mainnet/db/UserPayload and PendingTrades as Bisq 1 writes them (protobuf, field numbers of pb.proto):
+    the values the app reads to check its redaction. The account IDs hold canaries: fields the app never
+    collects, so a test can prove no db byte is copied."""
+    import sys
+
+    sys.path.insert(0, str(ROOT.parent.parent))
+    from redactor.bisq.stores import encode
+
+    mine = encode.bisq1_payload(("CountryBased", "Sepa"), {**ME, "acceptedCountryCodes": ["GB"]},
+                                method_id="SEPA", account_id=CANARY.format("own-payload-id"), country="GB",
+                                exclude={"holderName": ME["holderName"], "salt": h("my-salt")})
+    own = encode.bisq1_account(mine, account_id=CANARY.format("own-account-id"), name="SEPA GB")
+    peer = encode.bisq1_payload(("CountryBased", "Sepa"), {k: PEER[k] for k in ("holderName", "iban", "bic")},
+                                method_id="SEPA", account_id=CANARY.format("peer-payload-id"), country="DE",
+                                exclude={"holderName": PEER["holderName"], "salt": PEER["salt"]})
+    chat = [f"Hi, the transfer will come from my partner's account, Account owner full name: {CHAT_ONLY_NAME}"]
+    db = DATA / "btc_mainnet" / "db"
+    db.mkdir(parents=True, exist_ok=True)
+    (db / "UserPayload").write_bytes(encode.bisq1_user_payload([own]))
+    (db / "PendingTrades").write_bytes(encode.bisq1_tradable_list(
+        [encode.bisq1_trade(TRADE_ID, peer_payload=peer, own_account=own, chat=chat)]))
 
 
 def write_case_inputs() -> None:
@@ -235,7 +262,7 @@ def write_case_inputs() -> None:
              "personal": [PEER["holderName"], PEER["iban"], PEER["bic"], PEER["email"], PEER["salt"], "satoshi",
                           "satoshi.n@example.com", "+49 151 23456789", "192.0.2.44", "203.0.113.17", "198.51.100.23",
                           "Satoshi O'Brien", "GB82WEST12345698765432"],
-             "canary_prefix": "CANARY-"}
+             "db_only": [CHAT_ONLY_NAME], "canary_prefix": "CANARY-"}
     (ROOT / "demo-facts.json").write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
 
 
@@ -243,6 +270,7 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     write_logs()
     write_secrets()
+    write_db()
     write_case_inputs()
     (DATA / "version").write_text("1.10.4\n", encoding="utf-8")
 

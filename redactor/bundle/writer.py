@@ -103,7 +103,8 @@ def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: floa
 
 
 def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
-                        stop: Callable[[], bool] = lambda: False) -> tuple[dict[str, Path], dict[str, Any]]:
+                        stop: Callable[[], bool] = lambda: False,
+                        sweep_pairs: Sequence[tuple[str, str]] = ()) -> tuple[dict[str, Path], dict[str, Any]]:
     """Redact every screenshot into `dest`, hiding `known` values (the contract's payment data) wherever they
     show; returns bundle name -> file and the per-file report (no values). `stop` is checked between
     screenshots (cancel, or the log pass failed)."""
@@ -143,6 +144,10 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
         for b in boxes:
             reason = str(getattr(b, "reason", "") or "unspecified")
             reasons[reason] = reasons.get(reason, 0) + 1
+        if sweep_pairs:  # the final sweep's OCR pass, here beside the log pass rather than after it
+            from redactor.bundle.sweep import sweep_png
+
+            sweep_png(name, png, sweep_pairs)
         out = dest / name.rsplit("/", 1)[-1]
         write_bytes_atomic(out, png)
         files[name] = out
@@ -186,10 +191,15 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     _refuse_secret_inputs(case)
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
+    from redactor.bundle.sweep import case_known_values, known_kw, report_section, sweep
+
+    # Known values (Bisq's db files, the contract) are hidden in screenshots and swept for before the zip is made.
+    known_case = case_known_values(data_dir, trade_id, personal_values(contract_text) if contract_text else [])
+    known = known_case.texts() if case.screenshots else []
     sources, skipped = log_sources(case)
     report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role,
-                              "skipped": [{"file": s.name, "reason": s.reason} for s in skipped]}
+                              "skipped": [{"file": s.name, "reason": s.reason} for s in skipped],
+                              "known_values": report_section(known_case)}
     entries: dict[str, Source] = {}
     prefix = f"{trade_id}/"
 
@@ -205,7 +215,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         with ThreadPoolExecutor(max_workers=3) as pool:
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
-                _redact_screenshots, case, work / "shots", role, known, stop_shots)
+                _redact_screenshots, case, work / "shots", role, known, stop_shots, known_case.sweep_pairs())
             try:
                 snaps = snapshot_logs(sources, work / "raw", report, step)
                 raw = [sn.copy for sn in snaps]
@@ -230,6 +240,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
                                             user_names=tuple(case.extra_user_names), table=table,
+                                            **known_kw(sanitize_logs, known_case.texts()),
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -262,7 +273,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
-                                                           table)
+                                                           table, known_case.texts())
         if len(table):
             write_map(map_tmp, table)  # after the description, so its values are in the map too
         entries[prefix + "txids.txt"] = _txids_text(trade_id, case.given_txids(), log_txids)
@@ -281,6 +292,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                                               checklist=checks, files=files)
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
+        step("checking for known values", 0.79)
+        # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
+        sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
                   progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
@@ -306,8 +320,9 @@ def _report_json(rep: Any) -> Any:
 
 
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
-                 table: PlaceholderTable) -> bytes:
+                 table: PlaceholderTable, known: Sequence[str] = ()) -> bytes:
     try:
+        from redactor.bundle.sweep import known_kw
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
         raise RedactorError("The text sanitizer is not available in this build.") from exc
@@ -320,7 +335,8 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
     if seen is not None:
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
-    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table)
+    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table,
+                         **known_kw(sanitize_text, known))
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 

@@ -237,7 +237,9 @@ class ScreenshotsPage(Page):
 
     def _start(self, shot: Shot) -> None:
         shot.busy, shot.error, shot.contract = True, None, self.state.contract
-        job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path, self.state.contract))
+        data_dir = self.state.data_dir.path if self.state.data_dir is not None else None
+        job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path, self.state.contract, data_dir,
+                                                                  self.state.trade_id))
         job.on(self, progress=lambda text, _f: self.message.info(text) if self._jobs.get(id(shot)) is job else None,
                done=lambda result: self._redacted(shot, result), failed=lambda text: self._failed(shot, text),
                finished=lambda: self._finished(shot, job))

@@ -9,18 +9,21 @@ from typing import Any
 from redactor.gui import workers
 
 
-def redact_job(path: Path, contract: Path | None = None) -> Any:
+def redact_job(path: Path, contract: Path | None = None, data_dir: Path | None = None, trade_id: str = "") -> Any:
     """The core finds, fills and re-reads what to black out (`redact`), including the contract's payment data
     wherever it shows; when it cannot make the image safe by itself, its detected boxes are shown with its
     reason so the user finishes by hand. The preview image is made here too: converting a 5K image on the GUI
     thread would freeze the window."""
 
     def work(ctl: workers.Control) -> Any:
+        from redactor.bundle.sweep import case_known_values
         from redactor.gui.imaging import to_qimage
         from redactor.image.redact import UnsafeRedaction, load_image, redact
         from redactor.text.contract import personal_values_file
 
-        known = personal_values_file(contract) if contract is not None else []
+        # What the bundle's final sweep will look for: the contract's values and Bisq's own db files'.
+        contract_values = personal_values_file(contract) if contract is not None else []
+        known = case_known_values(data_dir, trade_id, contract_values).texts() if data_dir else contract_values
         ctl.progress(f"Opening {path.name}…")
         image = load_image(path)
         ctl.check()
