@@ -29,8 +29,10 @@ from typing import BinaryIO, Protocol, TypeVar
 
 from redactor.bisq.datadir import containing_data_dir
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
-from redactor.text.detectors import Hit, Scanner, entry_boundary, user_names_in
+from redactor.text.detectors import Hit, Scanner, entry_boundary
 from redactor.text.placeholders import PlaceholderTable, write_map
+from redactor.text.spans import enc
+from redactor.text.userpaths import bare_usable, user_names_in
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,8 +186,8 @@ class _Scanned:
     error: str | None = None
 
 
-def _scan_worker(src: str, part: str, spill: str, user_names: list[str]) -> _Scanned:
-    scanner = Scanner(user_names)
+def _scan_worker(src: str, part: str, spill: str, user_names: list[str], explicit: list[str]) -> _Scanned:
+    scanner = Scanner(user_names, explicit=explicit)
     local: dict[tuple[str, str], int] = {}
     values: list[tuple[str, str]] = []
     pending = array("q")
@@ -361,10 +363,10 @@ def _write_error(dst: Path, exc: OSError) -> OutputError:
 def _run_serial(inputs: list[Path], dsts: list[Path], names: list[str], user_names: Sequence[str],
                 table: PlaceholderTable, written: list[Path], step: Callable[[], None],
                 check_cancel: Callable[[], None], cancel: Callable[[], bool] | None) -> SanitizeReport:
-    learnt = set(user_names)
+    learnt: set[str] = set()
     for p in inputs:
         learnt |= learn_user_names(p)
-    scanner = Scanner(learnt)
+    scanner = Scanner(learnt, explicit=user_names)
     cache: dict[tuple[str, str], bytes] = {}
 
     def emit(kind: str, canon: str, _pos: int) -> bytes:
@@ -373,7 +375,7 @@ def _run_serial(inputs: list[Path], dsts: list[Path], names: list[str], user_nam
             ph = cache[(kind, canon)] = table.get(kind, canon).encode()
         return ph
 
-    report = SanitizeReport(user_names=learnt)
+    report = SanitizeReport(user_names=_report_names(learnt, user_names))
     for src, dst, name in zip(inputs, dsts, names, strict=True):
         check_cancel()
         part, _spill = _part_paths(dst)
@@ -413,14 +415,14 @@ def _run_parallel(inputs: list[Path], dsts: list[Path], names: list[str], user_n
     ctx = get_context("spawn")  # no fork: safe under Qt and in frozen apps
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx)
     try:
-        learnt = set(user_names)
+        learnt: set[str] = set()
         for found in pool.map(learn_user_names, inputs):
             learnt |= found
         check_cancel()
         parts = [_part_paths(d) for d in dsts]
         for part, spill in parts:
             written.extend((part, spill))
-        futures = [pool.submit(_scan_worker, str(src), str(part), str(spill), sorted(learnt))
+        futures = [pool.submit(_scan_worker, str(src), str(part), str(spill), sorted(learnt), list(user_names))
                    for src, (part, spill) in zip(inputs, parts, strict=True)]
         scanned: list[_Scanned] = []
         for fut, dst in zip(futures, dsts, strict=True):
@@ -443,13 +445,18 @@ def _run_parallel(inputs: list[Path], dsts: list[Path], names: list[str], user_n
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    report = SanitizeReport(user_names=learnt)
+    report = SanitizeReport(user_names=_report_names(learnt, user_names))
     for res, name, src in zip(scanned, names, inputs, strict=True):
         if res.error is not None:
             report.files.append(FileReport(name, 0, {}, error=f"cannot read {src.name}: {res.error}"))
         else:
             report.files.append(FileReport(name, res.lines, res.counts))
     return report
+
+
+def _report_names(learnt: set[str], explicit: Sequence[str]) -> set[str]:
+    """The names later text of the case loses as bare words: the given ones and the specific learnt ones."""
+    return {n.strip() for n in explicit if n.strip()} | {n for n in learnt if bare_usable(n)}
 
 
 def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
@@ -465,10 +472,11 @@ def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
 
 def sanitize_bytes(data: bytes, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
                    counts: Counter[str] | None = None, *, every_line: bool = True) -> bytes:
-    """Sanitize one in-memory text. `every_line=False` behaves exactly like the log pass (context detectors
-    only on triggered lines); the default checks every line, for free-form text."""
+    """Sanitize one in-memory text. `user_names` are always removed (as given by the user, or learnt from the
+    case's logs); home paths in `data` are found as in a log. `every_line=False` behaves exactly like the log
+    pass (context detectors only on triggered lines); the default checks every line, for free-form text."""
     table = table if table is not None else PlaceholderTable()
-    scanner = Scanner(set(user_names) | user_names_in(data), every_line=every_line)
+    scanner = Scanner(user_names_in(data), explicit=user_names, every_line=every_line)
     hits = scanner.scan(data)
     return _splice(data, hits, lambda k, c, _p: table.get(k, c).encode(), 0,
                    counts if counts is not None else Counter())
@@ -477,8 +485,9 @@ def sanitize_bytes(data: bytes, user_names: Sequence[str] = (), table: Placehold
 def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
                   counts: Counter[str] | None = None) -> str:
     """Sanitize one string (a trade description, a tx list, OCR text). Pass one `table` to several calls to
-    share placeholders with them; `counts` (a Counter) receives what was replaced, per category."""
-    data = text.encode("utf-8", "surrogatepass")
-    return sanitize_bytes(data, user_names, table, counts).decode("utf-8", "surrogatepass")
+    share placeholders with them; `counts` (a Counter) receives what was replaced, per category.
 
-
+    The result always encodes as UTF-8: characters that are not text (lone surrogates, e.g. bytes a caller
+    decoded with `surrogateescape`) become U+FFFD; everything else outside the replacements is kept."""
+    out = sanitize_bytes(enc(text), user_names, table, counts)
+    return out.decode("utf-8", "replace")
