@@ -64,6 +64,10 @@ class PlaceholderTable:
     def add_all(self, items: Iterable[tuple[str, str]]) -> list[str]:
         return [self.get(kind, canon) for kind, canon in items]
 
+    def items(self) -> list[tuple[str, str]]:
+        """Every (kind, canonical value) in the table, in the order they got their placeholder."""
+        return list(self._by_value)
+
     def to_map(self) -> dict[str, list[str]]:
         """placeholder -> the canonical values it stands for (several only for `<user>`)."""
         out: dict[str, list[str]] = {}

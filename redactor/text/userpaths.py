@@ -69,6 +69,13 @@ def user_names_in(buf: bytes) -> set[str]:
     return names
 
 
+def user_prop_names(buf: bytes) -> set[str]:
+    """User names from `user.name=` (Java system properties); home paths are found by `path_hits`."""
+    if buf.find(b"user.name=") < 0:
+        return set()
+    return {n for n in (path_name(m.group("name")) for m in _USER_PROP.finditer(buf)) if in_path(n)}
+
+
 def path_hits(buf: bytes, add: Add) -> None:
     for rx in PATH_PATTERNS:
         for m in rx.finditer(buf):
