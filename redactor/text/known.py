@@ -33,7 +33,8 @@ MIN_PART = 4  # name parts shorter than this ("Li", "Ana") are found only within
 MIN_VALUE = 4  # shorter values (a 3-digit branch code) would match all over a log
 MIN_DIGITS = 6  # an all-digit account shorter than this looks like a port, an amount or a count
 PRIO = 1  # like free-form hits: a structured value (priority 3) over the same text keeps its own kind
-_PARTS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_PARTS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # words, `Müller-Mensah` and `O'Brien` whole
+_LETTERS = re.compile(r"[^\W\d_]+")  # and each run of letters in them
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "o",
                            "Ø": "O", "æ": "ae", "Æ": "Ae", "å": "a", "Å": "A", "ł": "l", "Ł": "L", "đ": "d"})
 
@@ -87,7 +88,8 @@ def _text_forms(kind: str, canon: str) -> set[str]:
     if kind == "name":
         forms = {canon} if len(canon) >= MIN_VALUE else set()
         keep = keep_words()
-        forms.update(p for p in _PARTS.findall(canon) if len(p) >= MIN_PART and p.casefold() not in keep)
+        parts = set(_PARTS.findall(canon)) | set(_LETTERS.findall(canon))
+        forms.update(p for p in parts if len(p) >= MIN_PART and p.casefold() not in keep)
         return forms
     if kind in ("address", "bank", "text"):
         return {canon} if len(canon) >= MIN_VALUE and canon.casefold() not in keep_words() else set()
