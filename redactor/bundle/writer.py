@@ -191,7 +191,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     _refuse_secret_inputs(case)
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    from redactor.bundle.sweep import case_known_values, known_kw, report_section, sweep
+    from redactor.bundle.sweep import case_known_values, report_section, sweep
 
     # Known values (Bisq's db files, the contract) are hidden in screenshots and swept for before the zip is made.
     known_case = case_known_values(data_dir, trade_id, personal_values(contract_text) if contract_text else [])
@@ -240,7 +240,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
                                             user_names=tuple(case.extra_user_names), table=table,
-                                            **known_kw(sanitize_logs, known_case.texts()),
+                                            known_values=known_case.texts(),
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -322,7 +322,6 @@ def _report_json(rep: Any) -> Any:
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
                  table: PlaceholderTable, known: Sequence[str] = ()) -> bytes:
     try:
-        from redactor.bundle.sweep import known_kw
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
         raise RedactorError("The text sanitizer is not available in this build.") from exc
@@ -336,7 +335,7 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
     text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table,
-                         **known_kw(sanitize_text, known))
+                         known_values=known)
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 
