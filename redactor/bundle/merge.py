@@ -6,16 +6,19 @@ report move into their role folder), a combined `<tradeId>/txids.txt` and one ma
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from redactor.bundle import limits
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.verify import checklist_from_paths, verify_bundle
 from redactor.bundle.zipio import Source, parse_iso, sha256_of, write_zip
 from redactor.errors import BadInput
+from redactor.fsutil import output_error
 
 
 def _opener(zf: zipfile.ZipFile, name: str) -> Callable[[], BinaryIO]:
@@ -36,15 +39,13 @@ def _combined_txids(trade_id: str, texts: list[bytes]) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii", "replace")
 
 
-def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
-    """Verify both inputs, then write the merged case atomically. Raises BadInput with the reason to refuse."""
-    if any(Path(out_zip).resolve() == Path(p).resolve() for p in (buyer_zip, seller_zip)):
-        raise BadInput("Write the merged case to a new file, not over one of the bundles.")
+def _verified_inputs(buyer_zip: Path, seller_zip: Path) -> list[dict[str, Any]]:
     manifests: list[dict[str, Any]] = []
     for path in (buyer_zip, seller_zip):
         result = verify_bundle(Path(path))
         if not result.ok or result.manifest is None:
-            raise BadInput(f"{Path(path).name} failed verification: {result.problems[0]}")
+            more = f" (and {len(result.problems) - 1} more problems)" if len(result.problems) > 1 else ""
+            raise BadInput(f"{Path(path).name} failed verification: {result.problems[0]}{more}")
         if result.manifest["role"] not in ("buyer", "seller"):
             raise BadInput(f"{Path(path).name} is already a merged case; merge two traders' bundles.")
         manifests.append(result.manifest)
@@ -53,9 +54,40 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
         raise BadInput(f"The bundles are for two different trades ({a['trade_id']} and {b['trade_id']}).")
     if a["role"] == b["role"]:
         raise BadInput(f"Both bundles are from the BTC {a['role']}; a case needs the buyer's and the seller's.")
+    return manifests
+
+
+def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
+    with zf.open(name) as fh:
+        data = fh.read(limits.MAX_TEXT_BYTES + 1)
+    if len(data) > limits.MAX_TEXT_BYTES:
+        raise BadInput(f"{name} is larger than the app writes it; the case was not merged.")
+    return data
+
+
+def _commit_verified(tmp: Path, out_zip: Path) -> None:
+    """The merged zip becomes `out_zip` only if it verifies: merge never writes a case its own verify refuses."""
+    result = verify_bundle(tmp)
+    if not result.ok:
+        raise BadInput(f"The merged case did not verify ({result.problems[0]}); nothing was written.")
+    try:
+        os.replace(tmp, out_zip)
+    except OSError as exc:
+        raise output_error(out_zip, exc) from exc
+
+
+def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
+    """Verify both inputs, write the merged case to a temp file, verify that, then rename it to `out_zip`.
+    Raises BadInput with the reason to refuse; nothing is left behind then."""
+    out_zip = Path(out_zip)
+    if any(out_zip.resolve() == Path(p).resolve() for p in (buyer_zip, seller_zip)):
+        raise BadInput("Write the merged case to a new file, not over one of the bundles.")
+    manifests = _verified_inputs(Path(buyer_zip), Path(seller_zip))
+    a, b = manifests
     trade_id = a["trade_id"]
     prefix = f"{trade_id}/"
     entries: dict[str, Source] = {}
+    sizes: dict[str, int] = {}
     files: list[dict[str, Any]] = []
     txid_texts: list[bytes] = []
     with ExitStack() as stack:
@@ -65,11 +97,17 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
             for f in man["files"]:
                 inner = f["path"][len(prefix):]
                 new = f["path"] if inner.startswith(f"{role}/") else f"{prefix}{role}/{inner}"
+                if new in entries:
+                    raise BadInput(f"{Path(path).name} holds both {inner} and {role}/{inner}; the app never "
+                                   "writes such a bundle, so it was not merged.")
                 entries[new] = _opener(zf, f["path"])
+                sizes[new] = f["bytes"]
                 files.append({"path": new, "sha256": f["sha256"], "bytes": f["bytes"]})
                 if inner == "txids.txt":
-                    txid_texts.append(zf.read(f["path"]))
+                    txid_texts.append(_read_small(zf, f["path"]))
         combined = _combined_txids(trade_id, txid_texts)
+        if prefix + "txids.txt" in entries:
+            raise BadInput("A bundle holds a txids.txt where the merged case puts the combined one; not merged.")
         entries[prefix + "txids.txt"] = combined
         digest, size = sha256_of(iter([combined]))
         files.append({"path": prefix + "txids.txt", "sha256": digest, "bytes": size})
@@ -82,5 +120,10 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
                    "sources": [{"role": m["role"], "created": m["created"], "tool_version": m["tool_version"]}
                                for m in sorted(manifests, key=lambda m: m["role"])]})
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
-        write_zip(Path(out_zip), list(entries.items()), parse_iso(created))
-    return Path(out_zip)
+        tmp = out_zip.with_name(f".{out_zip.name}.{os.getpid()}.merge.part")
+        try:
+            write_zip(tmp, list(entries.items()), parse_iso(created), sizes=sizes)
+            _commit_verified(tmp, out_zip)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return out_zip

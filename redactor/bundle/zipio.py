@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from redactor.bundle import limits
 from redactor.errors import BadInput, RedactorError
 from redactor.fsutil import atomic_output
 
@@ -79,17 +80,45 @@ def _size(source: Source) -> int | None:
     return None
 
 
+class TooLarge(BadInput):
+    """The bundle would be larger than a bundle may be (limits.py); nothing was written."""
+
+
+def check_sizes(names: Sequence[str], sizes: Sequence[int | None]) -> None:
+    """Refuse, before anything is written, a zip the strict reader would refuse: too many entries, a long
+    name, a member or a total beyond the limits (which also keeps the zip below zip64)."""
+    if len(names) > limits.MAX_ENTRIES + 1:
+        raise TooLarge(f"A bundle holds at most {limits.MAX_ENTRIES:,} files; this one would hold {len(names):,}. "
+                       "Nothing was written.")
+    for name in names:
+        if len(name) > limits.MAX_NAME_CHARS:
+            raise TooLarge(f"The file name {name[:80]}… is too long for a bundle. Nothing was written.")
+    for name, size in zip(names, sizes, strict=True):
+        if size is not None and size > limits.MAX_MEMBER_BYTES:
+            raise TooLarge(f"{name.rsplit('/', 1)[-1]} is {limits.human(size)}; a bundle file may hold at most "
+                           f"{limits.human(limits.MAX_MEMBER_BYTES)}. Nothing was written.")
+    total = sum(s or 0 for s in sizes)
+    if total > limits.MAX_TOTAL_BYTES:
+        raise TooLarge(f"The bundle would hold {limits.human(total)}; a bundle may hold at most "
+                       f"{limits.human(limits.MAX_TOTAL_BYTES)}. Nothing was written.")
+
+
 def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime, *,
               cancel: Callable[[], bool] | None = None,
-              progress: Callable[[float], None] | None = None) -> None:
+              progress: Callable[[float], None] | None = None,
+              sizes: dict[str, int] | None = None) -> None:
     """Write `entries` (name, content) as a canonical zip at `out`, atomically: the zip appears complete or not
-    at all. A temporary file in the destination folder is renamed over `out` only after it is synced."""
+    at all. A temporary file in the destination folder is renamed over `out` only after it is synced.
+    `sizes`: the sizes of callable sources, when known, so the limits are checked before writing; a source
+    that turns out longer than the limits stops the write (nothing is left)."""
     names = [n for n, _ in entries]
     if len(set(names)) != len(names):
         raise ValueError("duplicate entry names")
     out = Path(out)
     date_time = zip_date_time(moment)
-    total = sum(_size(s) or 0 for _, s in entries) or 1
+    known = [_size(s) if _size(s) is not None else (sizes or {}).get(n) for n, s in entries]
+    check_sizes(names, known)
+    total = sum(k or 0 for k in known) or 1
     done = 0
     with atomic_output(out) as raw:
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -101,12 +130,18 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
                 size = _size(source)
                 if size is not None:
                     zi.file_size = size
+                written = 0
                 with zf.open(zi, "w", force_zip64=False) as dst:
                     for chunk in _chunks(source):
                         if cancel is not None and cancel():
                             raise Cancelled("Stopped; no bundle was written.")
-                        dst.write(chunk)
+                        written += len(chunk)
                         done += len(chunk)
+                        if written > limits.MAX_MEMBER_BYTES or done > limits.MAX_TOTAL_BYTES:
+                            check_sizes([name], [written])
+                            raise TooLarge(f"The bundle would hold more than {limits.human(limits.MAX_TOTAL_BYTES)}"
+                                           "; nothing was written.")
+                        dst.write(chunk)
                         if progress is not None:
                             progress(min(1.0, done / total))
 
@@ -140,12 +175,24 @@ class Layout:
 
 def name_problem(name: str) -> str | None:
     """Why an entry name is unsafe to extract, or None. Checked before anything is read."""
+    if len(name) > limits.MAX_NAME_CHARS:
+        return f"entry '{name[:80]}…' has a longer name than a bundle uses"
     if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         return f"entry '{name}' has an absolute or Windows path"
     if any(part in ("..", ".", "") for part in name.rstrip("/").split("/")):
         return f"entry '{name}' escapes its folder ('..' or empty path part)"
     if not _SAFE_NAME.match(name.rstrip("/")):
         return f"entry '{name}' has characters a bundle never uses"
+    return None
+
+
+def size_problem(name: str, csize: int, usize: int) -> str | None:
+    """Why an entry's declared sizes are beyond what the app writes or deflate can produce, or None."""
+    if usize > limits.MAX_MEMBER_BYTES:
+        return (f"entry '{name}' claims {limits.human(usize)}; a bundle file holds at most "
+                f"{limits.human(limits.MAX_MEMBER_BYTES)}")
+    if usize > (csize + 1) * limits.MAX_DEFLATE_RATIO:
+        return f"entry '{name}' claims more than its compressed data can hold (a zip bomb or a damaged header)"
     return None
 
 
@@ -174,6 +221,10 @@ def read_layout(path: Path) -> Layout:
                                "not a zip at all)"])
         if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
             problems.append("the zip's end record was altered")
+        max_cd = (limits.MAX_ENTRIES + 1) * (_CDIR.size + limits.MAX_NAME_CHARS)
+        if n_total > limits.MAX_ENTRIES + 1 or cd_size > max_cd:
+            return Layout([], [f"the zip holds {n_total:,} entries in a {cd_size:,}-byte directory; a bundle holds at "
+                               f"most {limits.MAX_ENTRIES:,} files"])
         fh.seek(cd_offset)
         cdir = fh.read(cd_size)
         entries: list[Entry] = []
@@ -193,7 +244,7 @@ def read_layout(path: Path) -> Layout:
             if sig != b"PK\x01\x02":
                 problems.append("the zip's central directory is damaged")
                 break
-            bad = name_problem(name) or type_problem(name, eattr, made >> 8)
+            bad = name_problem(name) or type_problem(name, eattr, made >> 8) or size_problem(name, csize, usize)
             if bad:
                 problems.append(bad)
                 continue
@@ -222,6 +273,10 @@ def read_layout(path: Path) -> Layout:
             problems.append("the zip's central directory has extra bytes")
         if entries and expect_offset != cd_offset:
             problems.append("unexpected bytes between the last entry and the zip's directory")
+        total = sum(e.usize for e in entries)
+        if total > limits.MAX_TOTAL_BYTES:
+            problems.append(f"the zip's files add up to {limits.human(total)}; a bundle holds at most "
+                            f"{limits.human(limits.MAX_TOTAL_BYTES)}")
         names = [e.name for e in entries]
         if names != sorted(set(names)):
             problems.append("entries are duplicated or not in the order this tool writes them")
