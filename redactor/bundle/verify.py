@@ -15,7 +15,7 @@ from typing import Any
 from redactor.bundle import checklist as checklist_mod
 from redactor.bundle import limits
 from redactor.bundle import manifest as manifest_mod
-from redactor.bundle.zipio import Entry, expected_dos_time, iter_content, parse_iso, read_layout, sha256_of
+from redactor.bundle.zipio import Entry, Layout, expected_dos_time, iter_content, parse_iso, read_layout, sha256_of
 from redactor.errors import BadInput
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class VerifyResult:
     problems: list[str]
     manifest: dict[str, Any] | None
     checklist: dict[str, Any] = field(default_factory=dict)
+    entries: list[str] = field(default_factory=list)  # the zip's entry names (at most MAX_ENTRIES + 1)
 
 
 def roles_of(manifest: dict[str, Any]) -> list[str]:
@@ -104,7 +105,14 @@ def verify_bundle(zip_path: Path) -> VerifyResult:
     if not layout.entries and not problems:
         problems.append("a bundle holds exactly one folder named after the trade ID (the zip is empty)")
     if (problems and not layout.entries) or sum(e.usize for e in layout.entries) > limits.MAX_TOTAL_BYTES:
-        return VerifyResult(False, problems, None)  # nothing to check, or more to inflate than a bundle holds
+        # nothing to check, or more to inflate than a bundle holds
+        return VerifyResult(False, problems, None, entries=[e.name for e in layout.entries])
+    result = _verify_layout(zip_path, layout, problems)
+    result.entries = [e.name for e in layout.entries]
+    return result
+
+
+def _verify_layout(zip_path: Path, layout: Layout, problems: list[str]) -> VerifyResult:
     entries = {e.name: e for e in layout.entries}
     tops = {name.split("/", 1)[0] for name in entries}
     if len(tops) != 1:

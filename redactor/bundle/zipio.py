@@ -222,9 +222,11 @@ def read_layout(path: Path) -> Layout:
         if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
             problems.append("the zip's end record was altered")
         max_cd = (limits.MAX_ENTRIES + 1) * (_CDIR.size + limits.MAX_NAME_CHARS)
-        if n_total > limits.MAX_ENTRIES + 1 or cd_size > max_cd:
-            return Layout([], [f"the zip holds {n_total:,} entries in a {cd_size:,}-byte directory; a bundle holds at "
-                               f"most {limits.MAX_ENTRIES:,} files"])
+        if n_total > limits.MAX_ENTRIES + 1:
+            return Layout([], [f"the zip holds {n_total:,} entries; a bundle holds at most {limits.MAX_ENTRIES:,} "
+                               "files"])
+        if cd_size > max_cd:
+            return Layout([], ["the zip's directory is larger than a bundle's (names longer than a bundle uses)"])
         fh.seek(cd_offset)
         cdir = fh.read(cd_size)
         entries: list[Entry] = []
