@@ -147,7 +147,17 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
     if args.contract is not None and not known:
         print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so it "
               "adds nothing to look for.", file=sys.stderr)
-    redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes, known=known)
+    from redactor.fsutil import check_output_path, staged_outputs
+
+    outputs = [args.output] + ([args.boxes] if args.boxes is not None else [])
+    for out in outputs:
+        check_output_path(out, [args.input])
+    if args.boxes is not None and args.boxes.resolve() == args.output.resolve():
+        raise RedactorError("--boxes and -o name the same file; choose two names.")
+    # The image and its boxes are committed together: both written in full, then both renamed.
+    with staged_outputs(outputs) as staged:
+        redaction = redact_image_file(args.input, staged[0], boxes_json=staged[1] if args.boxes else None,
+                                      known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
