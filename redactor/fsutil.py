@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -85,7 +86,8 @@ def staged_outputs(outs: Sequence[Path]) -> Iterator[list[Path]]:
     (a full disk) removes every temp, so nothing was written. If a rename fails after others succeeded, the
     OutputError says exactly which outputs exist and which do not."""
     outs = [Path(o) for o in outs]
-    temps = [o.with_name(f".{o.name}.{os.getpid()}.staged") for o in outs]
+    token = secrets.token_hex(6)  # two runs writing the same outputs never share a temp
+    temps = [o.with_name(f".{o.name}.{token}.staged") for o in outs]
     try:
         try:
             yield temps

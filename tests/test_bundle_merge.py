@@ -109,3 +109,13 @@ def test_cli_close_and_purge(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["purge", str(tmp_path / "nowhere")]) == 1
     with pytest.raises(SystemExit):
         main(["purge", str(tmp_path), "--after", "thirty"])
+
+
+def test_merge_never_writes_into_a_bisq_data_dir(tmp_path: Path, demo_data_dir: Path) -> None:
+    from redactor.errors import UnsafeOutput
+
+    buyer = small_bundle(tmp_path / "buyer.zip", FILES, role="buyer")
+    seller = small_bundle(tmp_path / "seller.zip", SELLER_FILES, role="seller")
+    with pytest.raises(UnsafeOutput):
+        merge_bundles(buyer, seller, demo_data_dir / "case.zip")
+    assert not (demo_data_dir / "case.zip").exists()

@@ -202,3 +202,23 @@ def test_purge_dry_run_lists_and_a_failed_delete_is_reported(cases: Path, monkey
     assert result.deleted == [cases / "folder-case"]
     assert result.left == [(cases / "a.zip", "could not delete it: Permission denied")]
     assert (cases / "a.zip").exists() and marker_path(cases / "a.zip").exists()
+
+
+def test_windows_reparse_points_count_as_links() -> None:
+    from types import SimpleNamespace
+
+    from redactor.bundle.caseid import is_link
+
+    junction = SimpleNamespace(st_mode=0o040755, st_file_attributes=0x400)  # a directory junction
+    assert is_link(junction)  # type: ignore[arg-type]
+    assert not is_link(SimpleNamespace(st_mode=0o040755, st_file_attributes=0x10))  # type: ignore[arg-type]
+
+
+def test_an_unreadable_folder_is_a_sentence(cases: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def denied(self: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    assert main(["purge", str(cases)]) == 1
+    assert "Cannot read the folder" in capsys.readouterr().err

@@ -38,6 +38,14 @@ class Found:
     files: tuple[str, ...] = field(default=())  # folder cases: paths relative to the folder, manifest included
 
 
+_REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: Windows junctions and symlinks
+
+
+def is_link(st: os.stat_result) -> bool:
+    """A symbolic link, or on Windows any reparse point (junction, mount point): never followed."""
+    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
+
+
 def plain_name(name: str) -> bool:
     """A name of one directory entry: not empty, not `.`/`..`, no separator (the marker names its case)."""
     return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
@@ -58,7 +66,7 @@ def _folder_manifest(path: Path) -> tuple[str, dict[str, object]]:
         raise _not_a_case(path)
     man = path / subs[0] / manifest_mod.MANIFEST
     st = os.lstat(man)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > limits.MAX_MANIFEST_BYTES:
+    if is_link(st) or not stat.S_ISREG(st.st_mode) or st.st_size > limits.MAX_MANIFEST_BYTES:
         raise _not_a_case(path)
     try:
         manifest = manifest_mod.load(man.read_bytes())
@@ -74,7 +82,7 @@ def recognise(path: Path) -> Found:
         st = os.lstat(path)
     except OSError as exc:
         raise BadInput(f"No case at {path}.") from exc
-    if stat.S_ISLNK(st.st_mode):
+    if is_link(st):
         raise BadInput(f"{path.name} is a link, not a case.")
     if stat.S_ISREG(st.st_mode):
         result = verify_bundle(path)
@@ -142,26 +150,26 @@ def _unlink_inside(case: Path, parts: list[str]) -> None:
                 for extra in fds[1:]:
                     os.close(extra)
         return
-    path = case
-    for part in parts[:-1]:
-        path = path / part
-        if not path.is_dir() or path.is_symlink() or _is_junction(path):
-            return
-    target = path / parts[-1]
-    if target.is_file() and not target.is_symlink():
-        target.unlink()
-
-
-def _is_junction(path: Path) -> bool:
-    is_junction = getattr(os.path, "isjunction", None)  # Windows reparse points (Python 3.12+)
-    return bool(is_junction and is_junction(path))
+    path = case  # Windows: no dir_fd; every step is checked just before it is used
+    try:
+        for part in parts[:-1]:
+            path = path / part
+            st = os.lstat(path)
+            if is_link(st) or not stat.S_ISDIR(st.st_mode):
+                return
+        target = path / parts[-1]
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(st.st_mode) and not is_link(st):
+        os.unlink(target)
 
 
 def _remove_empty_dirs(case: Path) -> None:
     for d, dirs, _names in os.walk(case, topdown=False):
         for x in dirs:
             sub = Path(d) / x
-            if not sub.is_symlink():
+            if not is_link(os.lstat(sub)):
                 try:
                     os.rmdir(sub)
                 except OSError:

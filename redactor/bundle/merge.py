@@ -7,6 +7,7 @@ report move into their role folder), a combined `<tradeId>/txids.txt` and one ma
 from __future__ import annotations
 
 import os
+import secrets
 import zipfile
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -18,7 +19,7 @@ from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.verify import checklist_from_paths, verify_bundle
 from redactor.bundle.zipio import Source, parse_iso, sha256_of, write_zip
 from redactor.errors import BadInput
-from redactor.fsutil import output_error
+from redactor.fsutil import check_output_path, output_error
 
 
 def _opener(zf: zipfile.ZipFile, name: str) -> Callable[[], BinaryIO]:
@@ -82,6 +83,7 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
     out_zip = Path(out_zip)
     if any(out_zip.resolve() == Path(p).resolve() for p in (buyer_zip, seller_zip)):
         raise BadInput("Write the merged case to a new file, not over one of the bundles.")
+    check_output_path(out_zip, [Path(buyer_zip), Path(seller_zip)])  # never into a Bisq data directory
     manifests = _verified_inputs(Path(buyer_zip), Path(seller_zip))
     a, b = manifests
     trade_id = a["trade_id"]
@@ -120,7 +122,7 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
                    "sources": [{"role": m["role"], "created": m["created"], "tool_version": m["tool_version"]}
                                for m in sorted(manifests, key=lambda m: m["role"])]})
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
-        tmp = out_zip.with_name(f".{out_zip.name}.{os.getpid()}.merge.part")
+        tmp = out_zip.with_name(f".{out_zip.name}.{secrets.token_hex(6)}.merge.part")
         try:
             write_zip(tmp, list(entries.items()), parse_iso(created), sizes=sizes)
             _commit_verified(tmp, out_zip)

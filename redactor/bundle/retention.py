@@ -52,7 +52,7 @@ def _real_case(case_path: Path) -> Path:
         st = os.lstat(case_path)
     except OSError as exc:
         raise BadInput(f"No case at {case_path}.") from exc
-    if stat.S_ISLNK(st.st_mode):
+    if caseid.is_link(st):
         raise BadInput(f"{case_path} is a link; close the case itself, not a link to it.")
     real = case_path.resolve()
     if real.parent == real or not real.name:
@@ -63,7 +63,7 @@ def _real_case(case_path: Path) -> Path:
 def _read_marker(marker: Path) -> dict[str, str]:
     """The marker's fields, or BadInput saying why it is not a marker this app wrote."""
     st = os.lstat(marker)
-    if not stat.S_ISREG(st.st_mode):
+    if caseid.is_link(st) or not stat.S_ISREG(st.st_mode):
         raise BadInput("the marker is not a regular file")
     if st.st_size > MAX_MARKER_BYTES:
         raise BadInput("the marker is larger than the app writes one")
@@ -118,7 +118,7 @@ def _due_case(root: Path, marker: Path, moment: datetime, after_days: int) -> tu
     if moment - parse_iso(data["closed"]) < timedelta(days=after_days):
         return None
     case = root / name
-    if case.resolve().parent != root or case.is_symlink():
+    if case.resolve().parent != root or (os.path.lexists(case) and caseid.is_link(os.lstat(case))):
         raise BadInput("the case is a link or lies outside the folder; not deleted")
     if not os.path.lexists(case):
         raise BadInput("the case is gone (the marker stays; delete it by hand if you like)")
@@ -133,16 +133,20 @@ def purge_cases(root: Path, *, after_days: int = 30, dry_run: bool = True,
     """Cases in `root` closed at least `after_days` ago: listed, and deleted (with their marker) unless
     `dry_run`, one at a time. A marker or case that cannot be deleted is reported in `left`, never raised."""
     given = Path(root)
-    if given.is_symlink() or not given.is_dir():
-        raise BadInput(f"No folder at {given}." if not given.is_symlink()
-                       else f"{given} is a link; give the folder that holds the cases.")
+    if os.path.lexists(given) and caseid.is_link(os.lstat(given)):
+        raise BadInput(f"{given} is a link; give the folder that holds the cases.")
+    if not given.is_dir():
+        raise BadInput(f"No folder at {given}.")
     root = given.resolve()
+    try:
+        names = sorted(p.name for p in root.iterdir() if p.name.endswith(MARKER_SUFFIX))
+    except OSError as exc:
+        raise BadInput(f"Cannot read the folder {given}: {exc.strerror or exc}.") from exc
     moment = now or datetime.now(UTC)
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     result = PurgeResult()
-    for marker in sorted(root.iterdir()):
-        if not marker.name.endswith(MARKER_SUFFIX):
-            continue
+    for name in names:
+        marker = root / name
         try:
             due = _due_case(root, marker, moment, after_days)
         except (OSError, BadInput) as exc:
