@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import zipfile
-from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from redactor.bundle import limits
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.verify import checklist_from_paths, verify_bundle
-from redactor.bundle.zipio import Source, parse_iso, sha256_of, write_zip
+from redactor.bundle.zipcopy import Copied, Member, write_copy_zip
+from redactor.bundle.zipio import Entry, iter_content, parse_iso, read_layout, sha256_of
 from redactor.errors import BadInput
 from redactor.fsutil import check_output_path, output_error
-
-
-def _opener(zf: zipfile.ZipFile, name: str) -> Callable[[], BinaryIO]:
-    return lambda: zf.open(name)  # type: ignore[return-value]
 
 
 def _combined_txids(trade_id: str, texts: list[bytes]) -> bytes:
@@ -58,12 +52,10 @@ def _verified_inputs(buyer_zip: Path, seller_zip: Path) -> list[dict[str, Any]]:
     return manifests
 
 
-def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
-    with zf.open(name) as fh:
-        data = fh.read(limits.MAX_TEXT_BYTES + 1)
-    if len(data) > limits.MAX_TEXT_BYTES:
-        raise BadInput(f"{name} is larger than the app writes it; the case was not merged.")
-    return data
+def _read_small(zip_path: Path, entry: Entry) -> bytes:
+    if entry.usize > limits.MAX_TEXT_BYTES:
+        raise BadInput(f"{entry.name} is larger than the app writes it; the case was not merged.")
+    return b"".join(iter_content(zip_path, entry))
 
 
 def _commit_verified(tmp: Path, out_zip: Path) -> None:
@@ -88,44 +80,48 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
     a, b = manifests
     trade_id = a["trade_id"]
     prefix = f"{trade_id}/"
-    entries: dict[str, Source] = {}
-    sizes: dict[str, int] = {}
+    entries: dict[str, Member] = {}
     files: list[dict[str, Any]] = []
     txid_texts: list[bytes] = []
-    with ExitStack() as stack:
-        for path, man in sorted(zip((buyer_zip, seller_zip), manifests, strict=True), key=lambda x: x[1]["role"]):
-            zf = stack.enter_context(zipfile.ZipFile(Path(path)))
-            role = man["role"]
-            for f in man["files"]:
-                inner = f["path"][len(prefix):]
-                new = f["path"] if inner.startswith(f"{role}/") else f"{prefix}{role}/{inner}"
-                if new in entries:
-                    raise BadInput(f"{Path(path).name} holds both {inner} and {role}/{inner}; the app never "
-                                   "writes such a bundle, so it was not merged.")
-                entries[new] = _opener(zf, f["path"])
-                sizes[new] = f["bytes"]
-                files.append({"path": new, "sha256": f["sha256"], "bytes": f["bytes"]})
-                if inner == "txids.txt":
-                    txid_texts.append(_read_small(zf, f["path"]))
-        combined = _combined_txids(trade_id, txid_texts)
-        if prefix + "txids.txt" in entries:
-            raise BadInput("A bundle holds a txids.txt where the merged case puts the combined one; not merged.")
-        entries[prefix + "txids.txt"] = combined
-        digest, size = sha256_of(iter([combined]))
-        files.append({"path": prefix + "txids.txt", "sha256": digest, "bytes": size})
-        created = max(a["created"], b["created"])
-        draft = {"role": "case", "roles": ["buyer", "seller"]}
-        checks = checklist_from_paths([f["path"][len(prefix):] for f in files], draft)
-        manifest = manifest_mod.make_manifest(
-            trade_id=trade_id, role="case", created=created, checklist=checks, files=files,
-            extra={"roles": ["buyer", "seller"],
-                   "sources": [{"role": m["role"], "created": m["created"], "tool_version": m["tool_version"]}
-                               for m in sorted(manifests, key=lambda m: m["role"])]})
-        entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
-        tmp = out_zip.with_name(f".{out_zip.name}.{secrets.token_hex(6)}.merge.part")
+    for path, man in sorted(zip((buyer_zip, seller_zip), manifests, strict=True), key=lambda x: x[1]["role"]):
         try:
-            write_zip(tmp, list(entries.items()), parse_iso(created), sizes=sizes)
-            _commit_verified(tmp, out_zip)
-        finally:
-            tmp.unlink(missing_ok=True)
+            layout = {e.name: e for e in read_layout(Path(path)).entries}
+        except OSError as exc:
+            raise BadInput(f"Cannot read {Path(path).name}: {exc.strerror or exc}") from exc
+        if any(f["path"] not in layout for f in man["files"]):
+            raise BadInput(f"{Path(path).name} changed while it was merged; nothing was written.")
+        role = man["role"]
+        for f in man["files"]:
+            inner = f["path"][len(prefix):]
+            new = f["path"] if inner.startswith(f"{role}/") else f"{prefix}{role}/{inner}"
+            if new in entries:
+                raise BadInput(f"{Path(path).name} holds both {inner} and {role}/{inner}; the app never "
+                               "writes such a bundle, so it was not merged.")
+            entries[new] = Copied(Path(path), layout[f["path"]])  # compressed bytes copied, not re-deflated
+            files.append({"path": new, "sha256": f["sha256"], "bytes": f["bytes"]})
+            if inner == "txids.txt":
+                txid_texts.append(_read_small(Path(path), layout[f["path"]]))
+    combined = _combined_txids(trade_id, txid_texts)
+    if prefix + "txids.txt" in entries:
+        raise BadInput("A bundle holds a txids.txt where the merged case puts the combined one; not merged.")
+    entries[prefix + "txids.txt"] = combined
+    digest, size = sha256_of(iter([combined]))
+    files.append({"path": prefix + "txids.txt", "sha256": digest, "bytes": size})
+    created = max(a["created"], b["created"])
+    draft = {"role": "case", "roles": ["buyer", "seller"]}
+    checks = checklist_from_paths([f["path"][len(prefix):] for f in files], draft)
+    manifest = manifest_mod.make_manifest(
+        trade_id=trade_id, role="case", created=created, checklist=checks, files=files,
+        extra={"roles": ["buyer", "seller"],
+               "sources": [{"role": m["role"], "created": m["created"], "tool_version": m["tool_version"]}
+                           for m in sorted(manifests, key=lambda m: m["role"])]})
+    entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
+    tmp = out_zip.with_name(f".{out_zip.name}.{secrets.token_hex(6)}.merge.part")
+    try:
+        write_copy_zip(tmp, list(entries.items()), parse_iso(created))
+        _commit_verified(tmp, out_zip)
+    except OSError as exc:
+        raise output_error(out_zip, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
     return out_zip

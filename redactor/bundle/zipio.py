@@ -210,26 +210,37 @@ def type_problem(name: str, external_attr: int, create_system: int) -> str | Non
     return None
 
 
+def _end_record(fh: BinaryIO, size: int, problems: list[str]) -> tuple[int, int, int] | None:
+    """(entries, directory size, directory offset) from the end record, or None (the reason in `problems`)
+    when there is none or it is beyond the limits: then nothing else of the zip is read."""
+    if size < _EOCD.size:
+        problems.append("not a zip file")
+        return None
+    fh.seek(size - _EOCD.size)
+    sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment_len = _EOCD.unpack(fh.read(_EOCD.size))
+    if sig != b"PK\x05\x06" or comment_len:
+        problems.append("not a bundle zip (no end record where expected: trailing data, a comment or not a zip "
+                        "at all)")
+        return None
+    if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
+        problems.append("the zip's end record was altered")
+    if n_total > limits.MAX_ENTRIES + 1:
+        problems[:] = [f"the zip holds {n_total:,} entries; a bundle holds at most {limits.MAX_ENTRIES:,} files"]
+        return None
+    if cd_size > (limits.MAX_ENTRIES + 1) * (_CDIR.size + limits.MAX_NAME_CHARS):
+        problems[:] = ["the zip's directory is larger than a bundle's (names longer than a bundle uses)"]
+        return None
+    return n_total, cd_size, cd_offset
+
+
 def read_layout(path: Path) -> Layout:
     """Parse the zip's records and check them against the canonical form. Content is not read here."""
     problems: list[str] = []
-    size = path.stat().st_size
     with path.open("rb") as fh:
-        if size < _EOCD.size:
-            return Layout([], ["not a zip file"])
-        fh.seek(size - _EOCD.size)
-        sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment_len = _EOCD.unpack(fh.read(_EOCD.size))
-        if sig != b"PK\x05\x06" or comment_len:
-            return Layout([], ["not a bundle zip (no end record where expected: trailing data, a comment or "
-                               "not a zip at all)"])
-        if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
-            problems.append("the zip's end record was altered")
-        max_cd = (limits.MAX_ENTRIES + 1) * (_CDIR.size + limits.MAX_NAME_CHARS)
-        if n_total > limits.MAX_ENTRIES + 1:
-            return Layout([], [f"the zip holds {n_total:,} entries; a bundle holds at most {limits.MAX_ENTRIES:,} "
-                               "files"])
-        if cd_size > max_cd:
-            return Layout([], ["the zip's directory is larger than a bundle's (names longer than a bundle uses)"])
+        end = _end_record(fh, path.stat().st_size, problems)
+        if end is None:
+            return Layout([], problems)
+        n_total, cd_size, cd_offset = end
         fh.seek(cd_offset)
         cdir = fh.read(cd_size)
         entries: list[Entry] = []
