@@ -222,3 +222,67 @@ def test_an_unreadable_folder_is_a_sentence(cases: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(Path, "iterdir", denied)
     assert main(["purge", str(cases)]) == 1
     assert "Cannot read the folder" in capsys.readouterr().err
+
+
+# --- fuzzing: random markers beside cases and bystanders ---------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = ["a.zip", "f", "notes.txt", "d", "missing", "..", ".", "", "../x", "a.zip/..", "f/" + TID, "link"]
+marker_docs = st.fixed_dictionaries({
+    "case": st.sampled_from(NAMES) | st.text(max_size=6),
+    "trade_id": st.sampled_from([TID, OTHER_TID, ""]),
+    "kind": st.sampled_from(["zip", "folder", "x"]),
+    "closed": st.sampled_from(["2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "yesterday"]),
+}, optional={"extra": st.integers()})
+markers = st.lists(st.tuples(st.sampled_from(NAMES) | st.text(max_size=6),
+                             st.one_of(marker_docs.map(lambda d: json.dumps(d).encode()), st.binary(max_size=40))),
+                   max_size=6)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(found=markers, close_a=st.booleans(), close_f=st.booleans())
+def test_random_markers_never_delete_what_the_app_did_not_make(tmp_path_factory: pytest.TempPathFactory,
+                                                               found: list[tuple[str, bytes]], close_a: bool,
+                                                               close_f: bool) -> None:
+    top = tmp_path_factory.mktemp("fuzz")
+    root = top / "cases"
+    root.mkdir()
+    (top / "sibling.txt").write_text("outside")
+    small_bundle(root / "a.zip", FILES)
+    unpacked(root / "f", small_bundle(top / "f.zip", FILES))
+    (root / "f" / "mine.txt").write_text("agent")
+    (root / "notes.txt").write_text("notes")
+    (root / "d").mkdir()
+    (root / "d" / "x.txt").write_text("x")
+    (root / "link").symlink_to(top / "sibling.txt")
+    for case, wanted in ((root / "a.zip", close_a), (root / "f", close_f)):
+        if wanted:
+            close_case(case, now=T0)
+    for name, data in found:  # random markers may overwrite the real ones
+        try:
+            (root / (name + ".case-closed")).write_bytes(data)
+        except (OSError, ValueError):
+            pass  # a name the filesystem refuses
+    keep = snapshot(top)
+    listed = {f"cases/f/{TID}/{n}" for n in [*FILES, "manifest.json"]}
+    result = purge_cases(root, after_days=0, dry_run=False, now=datetime(2100, 1, 1, tzinfo=UTC))
+    after = snapshot(top)
+    gone = set(keep) - set(after)
+    assert gone <= {"cases/a.zip"} | listed | {k for k in keep if k.endswith(".case-closed")}
+    assert all(after[k] == keep[k] for k in after if k in keep)
+    assert {"sibling.txt", "cases/notes.txt", "cases/d/x.txt", "cases/f/mine.txt"} <= set(after)
+    assert (root / "link").is_symlink()
+    assert set(result.deleted) <= {root / "a.zip", root / "f"}
+    for case, name, kind in ((root / "a.zip", "a.zip", "zip"), (root / "f", "f", "folder")):
+        marker = keep.get(f"cases/{name}.case-closed")
+        proper = marker is not None and marker.startswith(b"{") and json.loads(marker) | {"closed": "x"} == {
+            "case": name, "trade_id": TID, "kind": kind, "closed": "x"} and b"yesterday" not in marker
+        assert (case in result.deleted) == proper, (name, marker, result)
+    if root / "f" in result.deleted:
+        assert not (listed & set(after)) and (root / "f" / "mine.txt").exists()
