@@ -106,3 +106,16 @@ def test_redact_image_with_boxes_commits_both_or_neither(tmp_path: Path, monkeyp
     assert main(["redact-image", str(shot), "-o", str(out), "--boxes", str(boxes)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["boxes.json", "out.png"]
     assert main(["redact-image", str(shot), "-o", str(out), "--boxes", str(out)]) == 1
+
+
+def test_a_bundle_beyond_the_limits_is_refused_before_writing(tmp_path: Path, demo_data_dir: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer refuses what its verify would refuse (here: a log beyond a patched member limit; the real
+    limit keeps a bundle below zip64's 4 GiB)."""
+    from redactor.bundle import limits
+    from redactor.bundle.zipio import TooLarge
+
+    monkeypatch.setattr(limits, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(TooLarge, match=r"a bundle file may hold at most 1000 bytes\. Nothing was written\."):
+        build_bundle(demo_case(demo_data_dir), tmp_path / "case.zip")
+    assert [p for p in tmp_path.iterdir() if p.is_file()] == []

@@ -213,3 +213,17 @@ def test_merge_checks_what_it_wrote_before_committing(tmp_path: Path, monkeypatc
     assert calls[2].name.endswith(".part") and calls[2].parent == tmp_path
     assert (tmp_path / "case.zip").read_bytes() == b"older case"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["buyer.zip", "case.zip", "seller.zip"]
+
+
+def test_cli_verify_lists_the_first_problems_and_counts_the_rest(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from redactor.cli import MAX_PROBLEMS_SHOWN
+
+    members = [zipcraft.member(f"{TID}/buyer/f{i:04d}.log", b"x") for i in range(300)]
+    members.append(zipcraft.member(f"{TID}/manifest.json", zipcraft.many_records_manifest(0)))
+    z = zipcraft.write(tmp_path / "many.zip", members)
+    assert main(["verify", str(z)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n  - ") == MAX_PROBLEMS_SHOWN
+    n = len(verify_bundle(z).problems)
+    assert f"… and {n - MAX_PROBLEMS_SHOWN:,} more (--json lists them all)" in err

@@ -76,6 +76,7 @@ def many_records_manifest(n: int) -> bytes:
     sha = "0" * 64
     body = ",\n".join(f'    {{\n      "bytes": 1,\n      "path": "{TID}/buyer/f{i:07d}.log",\n'
                        f'      "sha256": "{sha}"\n    }}' for i in range(n))
-    return ('{\n  "checklist": {},\n  "created": "2026-11-18T08:24:46Z",\n  "files": [\n' + body +
-            '\n  ],\n  "format": 1,\n  "role": "buyer",\n  "tool_version": "0",\n  "trade_id": "' + TID +
+    files = ("[\n" + body + "\n  ]") if n else "[]"
+    return ('{\n  "checklist": {},\n  "created": "2026-11-18T08:24:46Z",\n  "files": ' + files +
+            ',\n  "format": 1,\n  "role": "buyer",\n  "tool_version": "0",\n  "trade_id": "' + TID +
             '"\n}\n').encode()
