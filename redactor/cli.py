@@ -373,6 +373,8 @@ def _cmd_purge(args: argparse.Namespace) -> int:
         print(f"{verb}: {case}")
     for path, why in result.left:
         print(f"Left: {path} ({why})")
+    for path, due in result.waiting:
+        print(f"Not yet due: {path} (purged from {due:%Y-%m-%d %H:%M} UTC)")
     n, k = len(result.deleted), len(result.left)
     left = f"; left {k} item(s), see above" if k else ""
     if not args.yes:

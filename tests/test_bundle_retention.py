@@ -286,3 +286,15 @@ def test_random_markers_never_delete_what_the_app_did_not_make(tmp_path_factory:
         assert (case in result.deleted) == proper, (name, marker, result)
     if root / "f" in result.deleted:
         assert not (listed & set(after)) and (root / "f" / "mine.txt").exists()
+
+
+def test_cases_not_yet_due_are_reported_with_their_date(cases: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    close_case(cases / "a.zip", now=T0)
+    result = purge_cases(cases, dry_run=False, now=T0 + timedelta(days=10))
+    assert result.deleted == [] and result.left == []
+    assert result.waiting == [(cases / "a.zip", T0 + timedelta(days=30))]
+    close_case(cases / "folder-case")  # now: due in 30 days
+    assert main(["purge", str(cases), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert f"Not yet due: {cases / 'folder-case'} (purged from " in out
+    assert (cases / "folder-case").exists()

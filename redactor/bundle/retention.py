@@ -39,6 +39,7 @@ class PurgeResult:
     case that was not deleted, and for files the app did not make that stayed in a purged case folder."""
     deleted: list[Path] = field(default_factory=list)
     left: list[tuple[Path, str]] = field(default_factory=list)
+    waiting: list[tuple[Path, datetime]] = field(default_factory=list)  # closed, not yet due: (case, due date)
 
 
 def marker_path(case_path: Path) -> Path:
@@ -109,15 +110,17 @@ def close_case(case_path: Path, *, now: datetime | None = None) -> Path:
     return marker
 
 
-def _due_case(root: Path, marker: Path, moment: datetime, after_days: int) -> tuple[Path, caseid.Found] | None:
-    """The case this marker closes, if it is due; None if not yet due; BadInput with the reason to leave it."""
+def _due_case(root: Path, marker: Path, moment: datetime,
+              after_days: int) -> tuple[Path, caseid.Found] | tuple[Path, datetime]:
+    """(case, what it is) when due; (case, due date) when not yet; BadInput with the reason to leave it."""
     data = _read_marker(marker)
     name = marker.name[:-len(MARKER_SUFFIX)]
     if data["case"] != name or not caseid.plain_name(name):
         raise BadInput("the marker does not name a case beside it")
-    if moment - parse_iso(data["closed"]) < timedelta(days=after_days):
-        return None
     case = root / name
+    due = parse_iso(data["closed"]) + timedelta(days=after_days)
+    if moment < due:
+        return case, due
     if case.resolve().parent != root or (os.path.lexists(case) and caseid.is_link(os.lstat(case))):
         raise BadInput("the case is a link or lies outside the folder; not deleted")
     if not os.path.lexists(case):
@@ -152,7 +155,8 @@ def purge_cases(root: Path, *, after_days: int = 30, dry_run: bool = True,
         except (OSError, BadInput) as exc:
             result.left.append((marker, str(exc) if isinstance(exc, BadInput) else exc.strerror or str(exc)))
             continue
-        if due is None:
+        if isinstance(due[1], datetime):
+            result.waiting.append((due[0], due[1]))
             continue
         case, found = due
         if dry_run:

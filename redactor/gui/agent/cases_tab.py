@@ -154,6 +154,7 @@ class CasesTab(QWidget):
         """Exactly what was deleted (or would be) and what was left and why; bounded, a folder can hold many."""
         self.purge_list.clear()
         rows = [str(p) for p in result.deleted] + [f"Left: {p} ({why})" for p, why in result.left]
+        rows += [f"Not yet due: {p} (purged from {due:%Y-%m-%d})" for p, due in result.waiting]
         for row in rows[:MAX_ROWS]:
             self.purge_list.addItem(row)
         if len(rows) > MAX_ROWS:
