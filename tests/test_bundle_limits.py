@@ -227,3 +227,14 @@ def test_cli_verify_lists_the_first_problems_and_counts_the_rest(tmp_path: Path,
     assert err.count("\n  - ") == MAX_PROBLEMS_SHOWN
     n = len(verify_bundle(z).problems)
     assert f"… and {n - MAX_PROBLEMS_SHOWN:,} more (--json lists them all)" in err
+
+
+def test_the_limits_keep_every_bundle_below_zip64() -> None:
+    """zipfile switches a member to zip64 when its size * 1.05 passes 4 GiB, and the directory when an offset
+    passes it; deflate grows incompressible data by < 0.1 %. The strict reader accepts no zip64 record."""
+    import zipfile
+
+    assert limits.MAX_MEMBER_BYTES * 1.05 < zipfile.ZIP64_LIMIT
+    headers = (limits.MAX_ENTRIES + 1) * 2 * (46 + limits.MAX_NAME_CHARS)
+    assert limits.MAX_TOTAL_BYTES * 1.001 + headers + limits.MAX_MANIFEST_BYTES < zipfile.ZIP64_LIMIT
+    assert limits.MAX_ENTRIES + 1 < 0xFFFF
