@@ -230,11 +230,27 @@ def test_cli_verify_lists_the_first_problems_and_counts_the_rest(tmp_path: Path,
 
 
 def test_the_limits_keep_every_bundle_below_zip64() -> None:
-    """zipfile switches a member to zip64 when its size * 1.05 passes 4 GiB, and the directory when an offset
-    passes it; deflate grows incompressible data by < 0.1 %. The strict reader accepts no zip64 record."""
+    """Every size and offset of a bundle fits the 32-bit fields (deflate grows incompressible data < 0.1 %)."""
+    headers = (limits.MAX_ENTRIES + 1) * 2 * (46 + limits.MAX_NAME_CHARS)
+    assert limits.MAX_MEMBER_BYTES < 0xFFFFFFFF
+    assert limits.MAX_TOTAL_BYTES * 1.001 + headers + limits.MAX_MANIFEST_BYTES < 0xFFFFFFFF
+    assert limits.MAX_ENTRIES + 1 < 0xFFFF
+
+
+def test_a_member_above_zipfiles_zip64_threshold_is_written_as_zip32(tmp_path: Path) -> None:
+    """zipfile writes zip64 records for a member above ~1.9 GiB, which the strict reader refuses (the issue's
+    2 GB log); the app's writer keeps zip32 up to its limits. 2040 MiB of zeros, copied as compressed."""
+    from redactor.bundle.zipcopy import Copied, write_members
+
+    chunks, csize, crc = zipcraft.zeros_stream(2040)
+    name = f"{TID}/buyer/bisq.log"
+    src = zipcraft.write(tmp_path / "src.zip", [(name, chunks, csize, 2040 << 20, crc)])
+    entry = zipio.read_layout(src).entries[0]
+    out = tmp_path / "out.zip"
+    write_members(out, [(name, Copied(src, entry)), (f"{TID}/description.txt", b"d")], WHEN)
+    layout = zipio.read_layout(out)
+    assert layout.problems == [] and [e.usize for e in layout.entries] == [2040 << 20, 1]
     import zipfile
 
-    assert limits.MAX_MEMBER_BYTES * 1.05 < zipfile.ZIP64_LIMIT
-    headers = (limits.MAX_ENTRIES + 1) * 2 * (46 + limits.MAX_NAME_CHARS)
-    assert limits.MAX_TOTAL_BYTES * 1.001 + headers + limits.MAX_MANIFEST_BYTES < zipfile.ZIP64_LIMIT
-    assert limits.MAX_ENTRIES + 1 < 0xFFFF
+    with zipfile.ZipFile(out) as zf:  # another reader agrees
+        assert [i.file_size for i in zf.infolist()] == [2040 << 20, 1] and zf.read(f"{TID}/description.txt") == b"d"

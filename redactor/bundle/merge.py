@@ -14,7 +14,7 @@ from typing import Any
 from redactor.bundle import limits
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.verify import checklist_from_paths, verify_bundle
-from redactor.bundle.zipcopy import Copied, Member, write_copy_zip
+from redactor.bundle.zipcopy import Copied, Member, write_members
 from redactor.bundle.zipio import Entry, iter_content, parse_iso, read_layout, sha256_of
 from redactor.errors import BadInput
 from redactor.fsutil import check_output_path, output_error
@@ -118,7 +118,7 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
     entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
     tmp = out_zip.with_name(f".{out_zip.name}.{secrets.token_hex(6)}.merge.part")
     try:
-        write_copy_zip(tmp, list(entries.items()), parse_iso(created))
+        write_members(tmp, list(entries.items()), parse_iso(created))
         _commit_verified(tmp, out_zip)
     except OSError as exc:
         raise output_error(out_zip, exc) from exc

@@ -24,7 +24,6 @@ from typing import Any, BinaryIO
 
 from redactor.bundle import limits
 from redactor.errors import BadInput, RedactorError
-from redactor.fsutil import atomic_output
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +64,7 @@ def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _chunks(source: Source) -> Iterator[bytes]:
+def chunks_of(source: Source) -> Iterator[bytes]:
     if isinstance(source, bytes):
         yield source
         return
@@ -75,7 +74,7 @@ def _chunks(source: Source) -> Iterator[bytes]:
             yield chunk
 
 
-def _size(source: Source) -> int | None:
+def size_of(source: Source) -> int | None:
     if isinstance(source, bytes):
         return len(source)
     if isinstance(source, Path):
@@ -111,42 +110,11 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
               progress: Callable[[float], None] | None = None,
               sizes: dict[str, int] | None = None) -> None:
     """Write `entries` (name, content) as a canonical zip at `out`, atomically: the zip appears complete or not
-    at all. A temporary file in the destination folder is renamed over `out` only after it is synced.
-    `sizes`: the sizes of callable sources, when known, so the limits are checked before writing; a source
-    that turns out longer than the limits stops the write (nothing is left)."""
-    names = [n for n, _ in entries]
-    if len(set(names)) != len(names):
-        raise ValueError("duplicate entry names")
-    out = Path(out)
-    date_time = zip_date_time(moment)
-    known = [_size(s) if _size(s) is not None else (sizes or {}).get(n) for n, s in entries]
-    check_sizes(names, known)
-    total = sum(k or 0 for k in known) or 1
-    done = 0
-    with atomic_output(out) as raw:
-        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            for name, source in sorted(entries, key=lambda e: e[0]):
-                zi = zipfile.ZipInfo(name, date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.create_system = 3
-                zi.external_attr = FILE_MODE << 16
-                size = _size(source)
-                if size is not None:
-                    zi.file_size = size
-                written = 0
-                with zf.open(zi, "w", force_zip64=False) as dst:
-                    for chunk in _chunks(source):
-                        if cancel is not None and cancel():
-                            raise Cancelled("Stopped; no bundle was written.")
-                        written += len(chunk)
-                        done += len(chunk)
-                        if written > limits.MAX_MEMBER_BYTES or done > limits.MAX_TOTAL_BYTES:
-                            check_sizes([name], [written])
-                            raise TooLarge(f"The bundle would hold more than {limits.human(limits.MAX_TOTAL_BYTES)}"
-                                           "; nothing was written.")
-                        dst.write(chunk)
-                        if progress is not None:
-                            progress(min(1.0, done / total))
+    at all (zipcopy.write_members). `sizes`: the sizes of callable sources, when known, so the limits are
+    checked before writing; a source that turns out longer than the limits stops the write."""
+    from redactor.bundle.zipcopy import write_members
+
+    write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes)
 
 
 # --- strict reading --------------------------------------------------------------------------------------
