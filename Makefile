@@ -49,6 +49,9 @@ bench-bundle: system-deps $(STAMP)
 bench-gui: system-deps $(STAMP)
 	$(PY) benchmarks/bench_gui.py
 
+bench-verify: $(STAMP)
+	$(PY) benchmarks/bench_verify.py
+
 # PyInstaller for the Linux package; `make test` needs it too (tests/test_package.py builds dist/ when stale).
 PKG_STAMP := $(VENV)/.installed-package
 $(PKG_STAMP): $(STAMP)

@@ -157,9 +157,6 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
     from redactor.inputs import CONTRACT, IMAGE, checked_copy
     from redactor.text.contract import personal_values_file
 
-    check_output_path(args.output, [args.input])
-    if args.boxes is not None:
-        check_output_path(args.boxes, [args.input])
     known: list[str] = []
     if args.contract is not None:
         with checked_copy(args.contract, CONTRACT) as (contract, _):
@@ -167,8 +164,16 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
         if not known:
             print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so "
                   "it adds nothing to look for.", file=sys.stderr)
-    with checked_copy(args.input, IMAGE) as (src, _):
-        redaction = redact_image_file(src, args.output, boxes_json=args.boxes, known=known)
+    from redactor.fsutil import staged_outputs
+
+    outputs = [args.output] + ([args.boxes] if args.boxes is not None else [])
+    for out in outputs:
+        check_output_path(out, [args.input])
+    if args.boxes is not None and args.boxes.resolve() == args.output.resolve():
+        raise RedactorError("--boxes and -o name the same file; choose two names.")
+    # The image and its boxes are committed together: both written in full, then both renamed.
+    with checked_copy(args.input, IMAGE) as (src, _), staged_outputs(outputs) as staged:
+        redaction = redact_image_file(src, staged[0], boxes_json=staged[1] if args.boxes else None, known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
@@ -301,6 +306,9 @@ def _print_known_values(report: dict[str, object]) -> None:
         print(line)
 
 
+MAX_PROBLEMS_SHOWN = 50  # a hostile zip can hold thousands of problems; the first ones say enough
+
+
 def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("verify", help="(agents) check a bundle's hashes and layout")
     p.add_argument("zip", type=Path)
@@ -309,24 +317,29 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from redactor.bundle.verify import verify_bundle
+    from redactor.bundle.verify import ok_sentence, verify_bundle
 
     if not args.zip.is_file():
         print(f"bisq-redactor: no file at {args.zip}", file=sys.stderr)
         return 1
     result = verify_bundle(args.zip)
     if args.json:
-        _print_json({"ok": result.ok, "problems": result.problems, "checklist": result.checklist,
+        _print_json({"ok": result.ok, "ok_means": ok_sentence(), "problems": result.problems,
+                     "checklist": result.checklist,
                      "trade_id": result.manifest.get("trade_id") if result.manifest else None})
     elif result.ok and result.manifest is not None:
         m = result.manifest
         print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
               f"created {m['created']}")
+        print(ok_sentence())
         _print_checklist(result.checklist, _missing_of(result.checklist))
     else:
         print(f"REFUSED: {args.zip.name}", file=sys.stderr)
-        for p in result.problems:
+        for p in result.problems[:MAX_PROBLEMS_SHOWN]:
             print(f"  - {p}", file=sys.stderr)
+        if len(result.problems) > MAX_PROBLEMS_SHOWN:
+            print(f"  … and {len(result.problems) - MAX_PROBLEMS_SHOWN:,} more (--json lists them all)",
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -356,7 +369,9 @@ def _cmd_close(args: argparse.Namespace) -> int:
     from redactor.bundle.retention import close_case, closed_at
 
     marker = close_case(args.case)
-    print(f"Closed {args.case.name} at {closed_at(args.case):%Y-%m-%d %H:%M} UTC (marker {marker.name})")
+    when = closed_at(marker.with_name(marker.name.removesuffix(".case-closed")))
+    print(f"Closed {marker.name.removesuffix('.case-closed')}"
+          f"{f' at {when:%Y-%m-%d %H:%M} UTC' if when else ''} (marker {marker.name})")
     return 0
 
 
@@ -378,14 +393,20 @@ def _add_purge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def _cmd_purge(args: argparse.Namespace) -> int:
     from redactor.bundle.retention import purge_cases
 
-    due = purge_cases(args.dir, after_days=args.after, dry_run=not args.yes)
+    result = purge_cases(args.dir, after_days=args.after, dry_run=not args.yes)
     verb = "Deleted" if args.yes else "Would delete"
-    for case in due:
+    for case in result.deleted:
         print(f"{verb}: {case}")
+    for path, why in result.left:
+        print(f"Left: {path} ({why})")
+    for path, due in result.waiting:
+        print(f"Not yet due: {path} (purged from {due:%Y-%m-%d %H:%M} UTC)")
+    n, k = len(result.deleted), len(result.left)
+    left = f"; left {k} item(s), see above" if k else ""
     if not args.yes:
-        print(f"Dry run: {len(due)} case(s) closed {args.after}+ days ago; pass --yes to delete them.")
+        print(f"Dry run: {n} case(s) closed {args.after}+ days ago would be deleted{left}; pass --yes to delete them.")
     else:
-        print(f"Deleted {len(due)} case(s).")
+        print(f"Deleted {n} case(s){left}.")
     return 0
 
 

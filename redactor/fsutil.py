@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
 import sys
 import tempfile
@@ -245,3 +246,34 @@ def _final_path_windows(fd: int) -> str | None:
     buf = ctypes.create_unicode_buffer(32768)
     n = kernel32.GetFinalPathNameByHandleW(ctypes.c_void_p(handle), buf, len(buf), 0)
     return buf.value if 0 < n < len(buf) else None
+
+
+@contextmanager
+def staged_outputs(outs: Sequence[Path]) -> Iterator[list[Path]]:
+    """Several outputs of one command, committed together: the block writes each to its temp path (beside its
+    output); only when every one is complete are they renamed into place, in order. A failure while writing
+    (a full disk) removes every temp, so nothing was written. If a rename fails after others succeeded, the
+    OutputError says exactly which outputs exist and which do not."""
+    outs = [Path(o) for o in outs]
+    token = secrets.token_hex(6)  # two runs writing the same outputs never share a temp
+    temps = [o.with_name(f".{o.name}.{token}.staged") for o in outs]
+    try:
+        try:
+            yield temps
+        except OutputError as exc:  # say the output's name, not its temp's
+            text = str(exc)
+            for tmp, out in zip(temps, outs, strict=True):
+                text = text.replace(tmp.name, out.name).replace(str(tmp), str(out))
+            raise OutputError(text) from exc
+        for i, (tmp, out) in enumerate(zip(temps, outs, strict=True)):
+            try:
+                os.replace(tmp, out)
+            except OSError as exc:
+                done = ", ".join(str(o) for o in outs[:i])
+                missing = ", ".join(o.name for o in outs[i:])
+                raise OutputError(f"Could not write {out.name}: {exc.strerror or exc}. "
+                                  + (f"Written: {done}; not written: {missing}." if done else
+                                     "Nothing was written.")) from exc
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)

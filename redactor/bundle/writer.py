@@ -34,7 +34,7 @@ from redactor.bundle.case import ROLE_TITLES, Case
 from redactor.bundle.collect import bisq_facts, collection_notes, log_sources, snapshot_logs
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
-from redactor.fsutil import write_bytes_atomic
+from redactor.fsutil import staged_outputs, write_bytes_atomic
 from redactor.image.kinds import AUTO, OTHER
 from redactor.text.placeholders import PlaceholderTable, write_map
 
@@ -296,12 +296,13 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
         sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
-        write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
-                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
-        map_path = None
-        if map_tmp.is_file():
-            map_path = placeholders_path(out_zip)
-            write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
+        map_path = placeholders_path(out_zip) if map_tmp.is_file() else None
+        # The zip and its placeholder map are committed together: both written in full, then both renamed.
+        with staged_outputs([out_zip] + ([map_path] if map_path else [])) as staged:
+            write_zip(staged[0], list(entries.items()), created_at, cancel=cancel,
+                      progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
+            if map_path is not None:
+                write_bytes_atomic(staged[1], map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)
     return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)
