@@ -2,8 +2,8 @@
 
 `TesseractOcr` prepares the image (`preprocess`), cuts it into strips read side by side, and parses
 Tesseract's TSV word boxes. Tesseract itself runs single-threaded (OMP_THREAD_LIMIT=1: on a 2-core machine
-OpenMP makes one call several times slower and fights our own parallelism) behind a `Runner`: in this process
-through libtesseract (`tesslib`), or as a program (`tessproc`) where the library cannot be loaded.
+OpenMP makes one call several times slower and fights our own parallelism) behind a `Runner`
+(`redactor/image/engines`): in this process through tesserocr, or as a program where tesserocr cannot run.
 Words are always returned in the coordinates of the image passed in, whatever preprocessing happened.
 """
 from __future__ import annotations
@@ -12,14 +12,14 @@ import csv
 import io
 import os
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
 
 from redactor.errors import RedactorError
-from redactor.image import preprocess, tesslib
-from redactor.image.tessproc import ProcessRunner
+from redactor.image import preprocess
+from redactor.image.engines import Backend, Runner, make_runner
 
 # Below this many pixels (after preprocessing) one image is not cut into strips (200_000 was tried: no faster).
 SPLIT_MIN_PIXELS = 600_000
@@ -135,27 +135,15 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     return cuts
 
 
-class Runner(Protocol):
-    """A Tesseract back-end: reads prepared strips, TSV out, in order."""
-
-    def usable(self) -> bool:
-        """False when it was made in a parent process before a fork: the engine then makes a new one."""
-
-    def warm(self, count: int) -> None: ...
-
-    def read(self, strips: list[Image.Image]) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-
 class TesseractOcr:
     """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x).
 
-    Back-end: libtesseract inside this process when it loads (`tesslib`: each model loads once per process),
-    else Tesseract processes started ahead of need (`tessproc`); `backend="process"` forces the latter."""
+    Back-end: Tesseract inside this process through tesserocr when it loads (each model loads once per
+    process), else Tesseract processes started ahead of need; `backend="process"` forces the latter,
+    `backend="library"` the former (an error where it cannot run)."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
-                 jobs: int | None = None, backend: Literal["library", "process"] | None = None) -> None:
+                 jobs: int | None = None, backend: Backend | None = None) -> None:
         self.lang = lang
         self.preprocess_image = preprocess_image
         self.psm = psm
@@ -164,7 +152,7 @@ class TesseractOcr:
         self.jobs = jobs or min(2, os.cpu_count() or 1)
         if backend not in ("library", "process", None):
             raise ValueError(f"unknown OCR back-end {backend!r}")
-        self.backend = backend  # None: the library when it loads, else processes
+        self.backend = backend  # None: BISQ_REDACTOR_OCR_BACKEND, else in process when it can, else processes
         self._runner: Runner | None = None
 
     def runner(self) -> Runner:
@@ -172,11 +160,7 @@ class TesseractOcr:
         if self._runner is not None and not self._runner.usable():  # made in a parent process before a fork
             self._runner = None
         if self._runner is None:
-            if self.backend == "library":
-                self._runner = tesslib.LibraryRunner(tesslib.required_pool(self.lang, self.psm))
-            else:
-                pool = tesslib.library_pool(self.lang, self.psm) if self.backend is None else None
-                self._runner = tesslib.LibraryRunner(pool) if pool else ProcessRunner(self.lang, self.psm)
+            self._runner = make_runner(self.lang, self.psm, self.backend)
         return self._runner
 
     def warm(self, count: int) -> None:

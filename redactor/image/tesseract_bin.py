@@ -1,7 +1,8 @@
-"""Find the Tesseract binary: the copy bundled with the installed app first, then PATH.
+"""Find the Tesseract program for the fallback back-end (`engines/process_engine.py`): BISQ_REDACTOR_TESSERACT,
+then a copy under `resources/tesseract/` (an installer may ship one beside its `tessdata/`), then PATH.
 
-Installers put Tesseract under `resources/tesseract/` (binary, its libraries and `tessdata/`), so the app
-never depends on (or is confused by) a system Tesseract of another version.
+The installers run OCR in process through the tesserocr wheel and ship only `tessdata/` there; the program is
+what a source install on a platform without a tesserocr wheel (Intel Macs, ARM Linux) uses.
 """
 
 from __future__ import annotations
