@@ -363,3 +363,34 @@ def test_strips_are_cut_where_half_the_text_lies_above() -> None:
     cuts = ocr_mod.blank_split_rows(page, 8)
     assert cuts == sorted(set(cuts))  # never two cuts on one row (an empty strip)
     assert ocr_mod.blank_split_rows(np.zeros((0, 10), np.uint8), 2) == []
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="no LD_LIBRARY_PATH on Windows")
+def test_a_tesseract_program_run_from_the_frozen_app_gets_the_users_library_path(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The installers bundle no Tesseract program any more: the fallback runs the system's, which must load the
+    system's libraries, not the frozen app's _internal/ ones its loader put on LD_LIBRARY_PATH."""
+    from redactor.image.tesseract_bin import TesseractBinary
+
+    key = "DYLD_LIBRARY_PATH" if sys.platform == "darwin" else "LD_LIBRARY_PATH"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv(key, "/opt/bisq-redactor/_internal")
+    monkeypatch.setenv(key + "_ORIG", "/home/user/lib")
+    system = TesseractBinary(command=Path("/usr/bin/tesseract"), tessdata_dir=None, bundled=False)
+    assert system.env()[key] == "/home/user/lib"
+    monkeypatch.delenv(key + "_ORIG")
+    assert key not in system.env()
+    bundled = TesseractBinary(command=tmp_path / "tesseract", tessdata_dir=tmp_path / "tessdata", bundled=True)
+    assert bundled.env()[key] == str(tmp_path) and bundled.env()["TESSDATA_PREFIX"] == str(tmp_path / "tessdata")
+
+
+def test_no_tesserocr_and_no_program_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(tesslib, "load_module", lambda: None)
+    monkeypatch.setenv("BISQ_REDACTOR_TESSERACT", str(tmp_path / "no-such-tesseract"))
+    find_tesseract.cache_clear()
+    try:
+        with pytest.raises(TesseractMissing, match="apt install tesseract-ocr"):
+            TesseractOcr().words(_page())
+    finally:
+        monkeypatch.delenv("BISQ_REDACTOR_TESSERACT")
+        find_tesseract.cache_clear()
