@@ -17,7 +17,7 @@ TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop
 class Runner(Protocol):
     """A Tesseract back-end: reads prepared strips, TSV out, in order."""
 
-    name: str
+    name: Backend
 
     def usable(self) -> bool:
         """False when it was made in a parent process before a fork: the engine then makes a new one."""

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PIL import Image
 
 from redactor.errors import RedactorError, TesseractMissing
+from redactor.image.engines.base import Backend
 from redactor.image.tesseract_bin import INSTALL_HINT, OCR_TIMEOUT_S, find_tesseract
 
 
@@ -92,7 +93,7 @@ def _collect(proc: subprocess.Popen[bytes], data: bytes) -> str:
 class ProcessRunner:
     """Reads strips with Tesseract processes, each started ahead of need (see `warm`)."""
 
-    name = "process"
+    name: Backend = "process"
 
     def __init__(self, lang: str, psm: int) -> None:
         find_tesseract()  # TesseractMissing now, as the library back-end says it

@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from redactor.errors import RedactorError
-from redactor.image.engines.base import BACKEND_ENV, TSV_HEADER, env_choice
+from redactor.image.engines.base import BACKEND_ENV, TSV_HEADER, Backend, env_choice
 from redactor.image.tesseract_bin import OCR_TIMEOUT_S
 from redactor.resources import get_resource_path
 
@@ -228,7 +228,7 @@ class LibraryRunner:
     """Reads strips with loaded models from `pool`, one thread per strip (tesserocr releases the GIL while it
     recognises, so the strips really run side by side)."""
 
-    name = "library"
+    name: Backend = "library"
 
     def __init__(self, pool: ApiPool) -> None:
         self._pool = pool
@@ -242,7 +242,8 @@ class LibraryRunner:
     def read(self, strips: list[Image.Image]) -> list[str]:
         if len(strips) == 1:
             return [self._read_one(strips[0])]
-        with ThreadPoolExecutor(len(strips), thread_name_prefix="tesseract") as threads:
+        # At most KEEP_IDLE threads: more would load more models than the pool keeps (small crops, many).
+        with ThreadPoolExecutor(min(len(strips), KEEP_IDLE), thread_name_prefix="tesseract") as threads:
             return list(threads.map(self._read_one, strips))
 
     def _read_one(self, strip: Image.Image) -> str:
