@@ -394,3 +394,42 @@ def test_no_tesserocr_and_no_program_gives_the_install_hint(monkeypatch: pytest.
     finally:
         monkeypatch.delenv("BISQ_REDACTOR_TESSERACT")
         find_tesseract.cache_clear()
+
+
+class _LineRunner:
+    """Stands in for the one-line runner only, to pin down when a second look replaces a word."""
+
+    name: Literal["library", "process"] = "library"
+
+    def __init__(self, tsvs: list[str]) -> None:
+        self.tsvs, self.crops = tsvs, 0
+
+    def usable(self) -> bool:
+        return True
+
+    def warm(self, count: int) -> None:
+        pass
+
+    def read(self, strips: list[Image.Image]) -> list[str]:
+        self.crops += len(strips)
+        return self.tsvs[:len(strips)]
+
+    def close(self) -> None:
+        pass
+
+
+def test_second_look_replaces_only_short_unsure_words_read_much_surer() -> None:
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+    def row(text: str, conf: float) -> str:
+        return f"{head}5\t1\t1\t1\t1\t1\t10\t10\t30\t14\t{conf}\t{text}\n"
+
+    engine = TesseractOcr(jobs=1)
+    gray = Image.new("L", (300, 100), 255)
+    words = [ocr_mod.Word("fe", 20, 20, 22, 16, 28.0), ocr_mod.Word("Satoshi", 60, 20, 60, 16, 96.0),
+             ocr_mod.Word("mat", 20, 60, 30, 14, 30.0), ocr_mod.Word("9cf6c240f0d0", 60, 60, 90, 14, 11.0)]
+    engine._line_runner = _LineRunner([row("BIC", 92.0), row("mat", 45.0)])
+    out = engine._second_look(gray, words)
+    assert engine._line_runner.crops == 2  # "fe" and "mat": short and unsure; the hash is too long to be a label
+    assert (out[0].text, out[0].conf, out[0].x, out[0].w) == ("BIC", 92.0, 20, 22)  # the box stays the first read's
+    assert out[1:] == words[1:]  # "mat" read again at 45 %: not 20 points surer, kept
