@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from redactor import __version__
 from redactor.errors import RedactorError
+from redactor.versions import version_text
 
 log = logging.getLogger("redactor")
 
@@ -449,24 +449,12 @@ COMMANDS = (
 )
 
 
-def version_text() -> str:
-    try:
-        from redactor.image.tesseract_bin import tesseract_version_text
-        from redactor.image.tesslib import backend_text
-        tess = tesseract_version_text()
-        backend = backend_text()
-    except Exception as exc:  # noqa: BLE001 - the version line must never crash
-        tess = f"unavailable ({exc})"
-        backend = "unavailable"
-    return f"bisq-redactor {__version__}\nTesseract: {tess}\nOCR: {backend}"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bisq-redactor",
         description="Prepare a Bisq support bundle without leaking payment-account data.",
     )
-    parser.add_argument("--version", action="store_true", help="show versions (app and Tesseract) and exit")
+    parser.add_argument("--version", action="store_true", help="show versions (app, OCR back-end, Tesseract) and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:
