@@ -138,3 +138,31 @@ def test_merge_never_raises_and_only_writes_a_case_that_verifies(tmp_path_factor
         assert sorted(p.name for p in folder.iterdir()) == ["b.zip", "seller.zip"]  # no temp left
         return
     assert verify_bundle(out).ok and consistent(out)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=2000), usize=st.integers(0, 2 ** 32 - 1), csize_delta=st.integers(-3, 3),
+       crc=st.integers(0, 2 ** 32 - 1), real=st.booleans())
+def test_lying_headers_never_raise_never_pass_and_stay_small(tmp_path_factory: pytest.TempPathFactory, data: bytes,
+                                                             usize: int, csize_delta: int, crc: int,
+                                                             real: bool) -> None:
+    """Random declared sizes and CRCs over real or random deflate data: refused, with bounded memory."""
+    import tracemalloc
+    import zlib
+
+    import zipcraft
+
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    stream = comp.compress(data) + comp.flush() if real else data
+    csize = max(0, len(stream) + csize_delta)
+    man = zipcraft.member(f"{TID}/manifest.json", zipcraft.many_records_manifest(0))
+    path = zipcraft.write(tmp_path_factory.mktemp("lie") / "l.zip",
+                          [(f"{TID}/buyer/bisq.log", iter([stream]), csize, usize, crc), man])
+    tracemalloc.start()
+    try:
+        result = verify_bundle(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not result.ok
+    assert peak < 8 << 20, f"verify used {peak / 1e6:.1f} MB"

@@ -298,3 +298,18 @@ def test_cases_not_yet_due_are_reported_with_their_date(cases: Path, capsys: pyt
     out = capsys.readouterr().out
     assert f"Not yet due: {cases / 'folder-case'} (purged from " in out
     assert (cases / "folder-case").exists()
+
+
+def test_closing_again_keeps_the_time_unless_the_case_was_replaced(cases: Path) -> None:
+    marker = close_case(cases / "a.zip", now=T0)
+    close_case(cases / "a.zip", now=LATER)
+    assert json.loads(marker.read_text())["closed"] == "2026-10-01T12:00:00Z"
+    small_bundle(cases / "a.zip", FILES, trade_id=OTHER_TID)  # another case under the same name
+    close_case(cases / "a.zip", now=LATER)
+    assert json.loads(marker.read_text())["trade_id"] == OTHER_TID
+    assert purge_cases(cases, now=LATER + timedelta(days=30), dry_run=False).deleted == [cases / "a.zip"]
+    small_bundle(cases / "a.zip", FILES)
+    marker.write_text("the agent's own note")
+    with pytest.raises(BadInput, match="is not a marker the app wrote"):
+        close_case(cases / "a.zip")
+    assert marker.read_text() == "the agent's own note"

@@ -101,9 +101,16 @@ def close_case(case_path: Path, *, now: datetime | None = None) -> Path:
     real = _real_case(Path(case_path))
     found = caseid.recognise(real)
     marker = marker_path(real)
-    if closed_at(real) is not None:
-        log.info("%s was already closed", real.name)
-        return marker
+    if os.path.lexists(marker):
+        try:
+            old = _read_marker(marker)
+        except (OSError, BadInput) as exc:
+            raise BadInput(f"{marker.name} exists but is not a marker the app wrote ({exc}); move it away and "
+                           "close the case again.") from exc
+        if (old["case"], old["trade_id"], old["kind"]) == (real.name, found.trade_id, found.kind):
+            log.info("%s was already closed", real.name)
+            return marker
+        log.info("%s: the marker was for another case of that name; closing this one now", real.name)
     moment = now or datetime.now(UTC)
     data = {"case": real.name, "trade_id": found.trade_id, "kind": found.kind, "closed": iso(moment)}
     write_bytes_atomic(marker, (json.dumps(data, indent=2) + "\n").encode())
