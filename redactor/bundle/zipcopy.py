@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,12 @@ from redactor.errors import BadInput
 from redactor.fsutil import atomic_output
 
 DEFLATE_LEVEL = 6  # what write_zip uses
+# Into a stream that cannot seek back (age encryption on the way out) a member's header must carry its CRC and
+# sizes before its data: the compressed data is held in memory first, up to this; a larger member is
+# compressed twice instead (once to measure, once to write), so memory stays bounded either way.
+MAX_HELD_COMPRESSED = 64 * 1024 * 1024
+
+Sink = Callable[[Path], AbstractContextManager[BinaryIO]]
 
 
 @dataclass(frozen=True)
@@ -82,28 +89,75 @@ class _Budget:
             self.progress(min(1.0, self.done / self.total))
 
 
-def _deflate_into(fh: BinaryIO, name: str, source: Source, budget: _Budget) -> tuple[int, int, int]:
-    """Stream `source` deflated into `fh`; returns (crc, compressed size, size)."""
+def _deflate(source: Source, emit: Callable[[bytes], None], account: Callable[[int, int], None]
+             ) -> tuple[int, int, int]:
+    """Deflate `source` into `emit`; `account(size so far, chunk length)` sees every chunk read. Returns (crc,
+    compressed size, size)."""
     comp = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
     crc = csize = usize = 0
     for chunk in chunks_of(source):
         usize += len(chunk)
-        budget.add(name, usize, len(chunk))
+        account(usize, len(chunk))
         crc = zlib.crc32(chunk, crc)
         out = comp.compress(chunk)
-        fh.write(out)
+        emit(out)
         csize += len(out)
     out = comp.flush()
-    fh.write(out)
+    emit(out)
     return crc, csize + len(out), usize
+
+
+class _Out:
+    """The zip's output with its position counted, so a stream that cannot `tell` or `seek` works too."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh, self.pos = fh, 0
+        self.seekable = fh.seekable()
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.pos += len(data)
+
+
+def _new_member(out: _Out, raw: bytes, t: int, d: int, source: Source, budget: _Budget) -> tuple[int, int, int]:
+    name = raw.decode("ascii")
+    if out.seekable:  # header first, its CRC and sizes patched in once the data is written
+        offset = out.pos
+        out.write(_local(raw, t, d, 0, 0, 0))
+        crc, csize, usize = _deflate(source, out.write, lambda size, n: budget.add(name, size, n))
+        out.fh.seek(offset)
+        out.fh.write(_local(raw, t, d, crc, csize, usize))
+        out.fh.seek(out.pos)
+        return crc, csize, usize
+    held: list[bytes] = []
+    count = [0]
+
+    def hold(data: bytes) -> None:
+        count[0] += len(data)
+        if count[0] <= MAX_HELD_COMPRESSED:
+            held.append(data)
+        else:
+            held.clear()  # too large to hold: measured now, compressed again below
+
+    crc, csize, usize = _deflate(source, hold, lambda size, n: budget.add(name, size, n))
+    out.write(_local(raw, t, d, crc, csize, usize))
+    if count[0] <= MAX_HELD_COMPRESSED:
+        for data in held:
+            out.write(data)
+    else:
+        again = _deflate(source, out.write, lambda size, n: None)
+        if again != (crc, csize, usize):
+            raise OSError(f"{name} changed while it was written")
+    return crc, csize, usize
 
 
 def write_members(out: Path, members: Sequence[tuple[str, Member]], moment: datetime, *,
                   cancel: Callable[[], bool] | None = None, progress: Callable[[float], None] | None = None,
-                  sizes: dict[str, int] | None = None) -> None:
+                  sizes: dict[str, int] | None = None, sink: Sink = atomic_output) -> None:
     """Write `members` (name, content or Copied) as a canonical zip at `out`, atomically (zip32 only: the
     limits keep every size and offset below 4 GiB). Refuses beyond the limits before writing a byte, and
-    stops a source that grows past them while it is written."""
+    stops a source that grows past them while it is written. `sink(out)` opens what the zip is written
+    through: by default a temp file renamed into place; an encrypting stream (redactor.handoff) need not seek."""
     names = [n for n, _ in members]
     if len(set(names)) != len(names):
         raise ValueError("duplicate entry names")
@@ -117,26 +171,23 @@ def write_members(out: Path, members: Sequence[tuple[str, Member]], moment: date
     budget = _Budget(sum(k or 0 for k in known), cancel, progress)
     t, d = expected_dos_time(moment)
     central: list[bytes] = []
-    with atomic_output(Path(out)) as fh:
+    with sink(Path(out)) as fh:
+        out_ = _Out(fh)
         for name, member in sorted(members, key=lambda m: m[0]):
             raw = name.encode("ascii")  # bundle names are ASCII (zipio.name_problem)
-            offset = fh.tell()
-            fh.write(_local(raw, t, d, 0, 0, 0))  # sizes and CRC follow once the data is written
+            offset = out_.pos
             if isinstance(member, Copied):
                 e = member.entry
                 crc, csize, usize = e.crc, e.csize, e.usize
+                out_.write(_local(raw, t, d, crc, csize, usize))
                 for chunk in _copied(member):
                     budget.add(name, usize, 0)
-                    fh.write(chunk)
+                    out_.write(chunk)
             else:
-                crc, csize, usize = _deflate_into(fh, name, member, budget)
-            end = fh.tell()
-            fh.seek(offset)
-            fh.write(_local(raw, t, d, crc, csize, usize))
-            fh.seek(end)
+                crc, csize, usize = _new_member(out_, raw, t, d, member, budget)
             central.append(_CDIR.pack(b"PK\x01\x02", VERSION_MADE, VERSION_NEEDED, 0, 8, t, d, crc, csize, usize,
                                       len(raw), 0, 0, 0, 0, FILE_MODE << 16, offset) + raw)
         directory = b"".join(central)
-        cd_offset = fh.tell()
-        fh.write(directory)
-        fh.write(_EOCD.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), cd_offset, 0))
+        cd_offset = out_.pos
+        out_.write(directory)
+        out_.write(_EOCD.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), cd_offset, 0))

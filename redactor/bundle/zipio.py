@@ -17,6 +17,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,13 +109,18 @@ def check_sizes(names: Sequence[str], sizes: Sequence[int | None]) -> None:
 def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime, *,
               cancel: Callable[[], bool] | None = None,
               progress: Callable[[float], None] | None = None,
-              sizes: dict[str, int] | None = None) -> None:
+              sizes: dict[str, int] | None = None,
+              sink: Callable[[Path], AbstractContextManager[BinaryIO]] | None = None) -> None:
     """Write `entries` (name, content) as a canonical zip at `out`, atomically: the zip appears complete or not
     at all (zipcopy.write_members). `sizes`: the sizes of callable sources, when known, so the limits are
-    checked before writing; a source that turns out longer than the limits stops the write."""
+    checked before writing; a source that turns out longer than the limits stops the write. `sink`: what the
+    zip is written through instead of a temp file renamed into place (an encrypting stream)."""
     from redactor.bundle.zipcopy import write_members
 
-    write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes)
+    if sink is None:
+        write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes)
+    else:
+        write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes, sink=sink)
 
 
 # --- strict reading --------------------------------------------------------------------------------------
