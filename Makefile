@@ -11,7 +11,7 @@ GUI_ENV := env -u QT_QPA_PLATFORM
 endif
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo gui test lint typecheck bench bench-logs bench-images bench-bundle bench-gui package screenshots clean system-deps
+.PHONY: demo gui test lint typecheck bench bench-logs bench-images bench-kinds bench-bundle bench-gui package screenshots clean system-deps
 
 # Debian packages the app needs at run time from a source install: Tesseract's language data (tesserocr's wheel
 # carries libtesseract but no tessdata), the Tesseract program (the fallback back-end), the libraries Qt loads
@@ -53,10 +53,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check redactor tests benchmarks
 	$(VENV)/bin/mypy
 
-bench: bench-logs bench-images bench-bundle bench-gui
+bench: bench-logs bench-images bench-kinds bench-bundle bench-gui
 
 bench-logs: system-deps $(STAMP)
 	$(PY) benchmarks/bench_logs.py
+
+bench-kinds: system-deps $(STAMP)
+	$(PY) benchmarks/bench_kinds.py
 
 bench-images: system-deps $(STAMP)
 	$(PY) benchmarks/bench_images.py
