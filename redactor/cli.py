@@ -154,6 +154,7 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
     from redactor.fsutil import check_output_path
     from redactor.image.kinds import KIND_TITLES
     from redactor.image.redact import redact_image_file
+    from redactor.image.verdict import screenshot_verdict
     from redactor.inputs import CONTRACT, IMAGE, checked_copy
     from redactor.text.contract import personal_values_file
 
@@ -178,7 +179,8 @@ def _cmd_redact_image(args: argparse.Namespace) -> int:
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
     found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing personal found"
-    print(f"{args.output}: {len(redaction.boxes)} areas blacked out ({found}); verified by a second OCR pass")
+    print(f"{args.output}: {len(redaction.boxes)} areas blacked out ({found})")
+    print(screenshot_verdict(redaction.verified, redaction.problems, redaction.known_checked))
     print(f"It looks like: {KIND_TITLES[redaction.kind]}")
     return 0
 

@@ -135,6 +135,7 @@ def test_uncovering_payment_details_is_noticed_by_the_recheck(qtbot, tmp_path: P
     shot = state.shots[0]
     assert shot.ready and shot.boxes
     assert page.check_note.text().startswith("✔"), page.check_note.text()
+    assert "knows none of this trade's own values" in page.check_note.text()  # no contract, no data dir
     detected = list(shot.boxes)
     for box in detected:
         page.editor.remove_box(box)

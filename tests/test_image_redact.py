@@ -407,11 +407,14 @@ def test_cli_redact_image_with_the_contract(tmp_path: Path, capsys: pytest.Captu
     args = ["redact-image", str(tmp_path / "chat.png"), "-o", str(tmp_path / "out.png")]
     assert cli.main([*args, "--boxes", str(tmp_path / "b.json"), "--contract", contract]) == 0
     assert {b["reason"] for b in json.loads((tmp_path / "b.json").read_text())["boxes"]} == {"known-personal"}
-    assert "known-personal" in capsys.readouterr().out
-    # A contract without payment data (made since Bisq v1.7.0) is said to add nothing.
+    said = capsys.readouterr().out
+    assert "known-personal" in said and "payment details known for this trade can be read" in said
+    # A contract without payment data (made since Bisq v1.7.0) is said to add nothing, and the verdict says the
+    # app knew none of the trade's values.
     (tmp_path / "new.json").write_text('{"tradeAmount": 100000, "offerPayload": {"id": "x"}}')
     assert cli.main([*args, "--contract", str(tmp_path / "new.json")]) == 0
-    assert "holds no payment data" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert "holds no payment data" in err and "look at the picture yourself" in out
     # A contract that cannot be read is a clear error and nothing is written.
     assert cli.main([*args[:2], "-o", str(tmp_path / "out2.png"), "--contract", str(tmp_path / "none.json")]) == 1
     assert "Cannot read" in capsys.readouterr().err and not (tmp_path / "out2.png").exists()

@@ -64,6 +64,7 @@ class Redaction:
     # What was hidden, normalised, so verification can check it is gone. In memory only; never serialised.
     secrets: list[str] = field(default_factory=list, repr=False, compare=False)
     kind: str = kinds.OTHER  # what the screenshot shows, recognised from the same OCR pass (kinds.recognise)
+    known_checked: int = 0  # how many known personal values (`known=`) were looked for (verdict.py's words)
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -452,7 +453,7 @@ def detect(image: Image.Image, *, ocr: OcrEngine | None = None, known: Sequence[
     # caught if the second pass reads it (all-digit ones only when too long to be an amount).
     secrets = sorted(set(secrets) | {t for t in tokens if not t.isdigit() or len(t) >= 10})
     return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets,
-                     kind=kinds.recognise_words(words).kind)
+                     kind=kinds.recognise_words(words).kind, known_checked=len({k for k in known if k.strip()}))
 
 
 # --- rendering -------------------------------------------------------------------------------------------
@@ -613,7 +614,7 @@ def _redact(image: Image.Image, ocr: OcrEngine | None, known: Sequence[str], *,
             log.info("verification round %d: %s; widening", rounds + 1, ", ".join(problems))
             boxes = _widen(boxes, leaks, image.width, image.height)
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
-                       secrets=red.secrets, kind=red.kind)
+                       secrets=red.secrets, kind=red.kind, known_checked=red.known_checked)
     if problems:
         raise UnsafeRedaction("Personal data could still be read after redacting this screenshot ("
                               + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.",

@@ -28,10 +28,10 @@ from redactor.gui.settings import Settings
 from redactor.gui.state import FlowState, Shot
 from redactor.gui.widgets.image_editor import KEYBOARD_HELP, ImageEditor
 from redactor.image.kinds import KIND_TITLES
+from redactor.image.verdict import screenshot_verdict
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"  # what the core's load_image reads
 RECHECK_DELAY_MS = 600  # re-read the image this long after the last box edit
-CHECKED_OK = "✔ The app cannot read any payment details in this screenshot as it will be saved."
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 NOTHING_TO_PASTE = "The clipboard holds no picture. Take the screenshot again, or save it and add the file."
 NOTHING_DROPPED = "That is not a picture the app can read: drop PNG, JPEG, WebP or BMP files."
@@ -252,9 +252,7 @@ class ScreenshotsPage(Page):
         shot.redaction, shot.preview, shot.boxes = redaction, preview, list(redaction.boxes)
         if not shot.kind_chosen:  # what the core recognised; the Kind box changes it
             shot.kind = redaction.kind
-        shot.note = CHECKED_OK if redaction.verified and not redaction.problems else (
-            "⚠ " + " ".join(redaction.problems or ["The app could not confirm this screenshot is safe."])
-            + " Black out anything personal by hand.")
+        shot.note = screenshot_verdict(redaction.verified, redaction.problems, redaction.known_checked)
         if shot in self.state.shots and self.list.currentRow() == self.state.shots.index(shot):
             self._show(self.list.currentRow())
         if redaction.problems:
@@ -359,7 +357,7 @@ class ScreenshotsPage(Page):
             shot.note = ("⚠ With your boxes the app can still read: " + "; ".join(problems) +
                          ". Black it out, unless you uncovered it on purpose.")
         else:
-            shot.note = CHECKED_OK
+            shot.note = screenshot_verdict(True, [], shot.redaction.known_checked if shot.redaction else 0)
         if shot is self.current():
             self.check_note.setText(shot.note)
 
