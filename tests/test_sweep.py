@@ -181,3 +181,14 @@ def test_a_phone_number_is_found_in_its_international_and_national_forms(nationa
         return  # too short to be looked for in national form
     found = needles(value, "mobileNr")
     assert hits(Views(f"call {shown} today"), found), (value, shown)
+
+
+def test_summary_lines_say_what_was_checked_or_that_nothing_was_known() -> None:
+    from redactor.bundle.sweep import summary_lines
+
+    some = summary_lines({"checked": 9, "sources": {"PendingTrades": 10, "UserPayload": 5}})
+    assert some == ["Checked every file for the 9 payment details known for this trade (from PendingTrades 10, "
+                    "UserPayload 5; a detail can come from several): none of them can be read in the bundle."]
+    none = summary_lines({"checked": 0, "sources": {}, "rules_only": True, "notes": ["UserPayload could not be read"]})
+    assert "knows none of this trade's payment details" in none[0] and "look at the files yourself" in none[0]
+    assert none[1] == "Note: UserPayload could not be read"

@@ -247,8 +247,9 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
     lines = []
     if section.get("checked"):
         where = ", ".join(f"{k} {v}" for k, v in sources.items())
+        overlap = "; a detail can come from several" if len(sources) > 1 else ""
         lines.append(f"Checked every file for the {section['checked']} payment details known for this trade "
-                     f"({where}): none of them can be read in the bundle.")
+                     f"(from {where}{overlap}): none of them can be read in the bundle.")
     else:
         lines.append("The app knows none of this trade's payment details (it read none from Bisq's files or a "
                      "contract), so it relied on its rules alone: look at the files yourself before sending.")
