@@ -192,3 +192,10 @@ def test_summary_lines_say_what_was_checked_or_that_nothing_was_known() -> None:
     none = summary_lines({"checked": 0, "sources": {}, "rules_only": True, "notes": ["UserPayload could not be read"]})
     assert "knows none of this trade's payment details" in none[0] and "look at the files yourself" in none[0]
     assert none[1] == "Note: UserPayload could not be read"
+
+
+def test_a_cancel_during_the_sweep_writes_nothing() -> None:
+    from redactor.bundle.zipio import Cancelled
+
+    with pytest.raises(Cancelled):
+        sweep([("a.txt", b"fine")], [("Alice Müller", "holderName")], cancel=lambda: True)

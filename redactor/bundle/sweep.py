@@ -191,8 +191,10 @@ def sweep(entries: Sequence[tuple[str, Any]], pairs: Sequence[tuple[str, str]], 
             _sweep_files_in_parallel(big, found, owners)
         done = {n for n, _ in big} if len(big) >= 2 and (os.cpu_count() or 1) > 1 else set()
         for name, source in entries:
-            if cancel is not None and cancel():
-                break
+            if cancel is not None and cancel():  # never a half-checked bundle
+                from redactor.bundle.zipio import Cancelled
+
+                raise Cancelled("Stopped; no bundle was written.")
             if name.split("/", 1)[-1] in swept or name in done:
                 continue
             lower = name.lower()
