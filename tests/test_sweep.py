@@ -199,3 +199,15 @@ def test_a_cancel_during_the_sweep_writes_nothing() -> None:
 
     with pytest.raises(Cancelled):
         sweep([("a.txt", b"fine")], [("Alice Müller", "holderName")], cancel=lambda: True)
+
+
+@pytest.mark.parametrize(("value", "text", "hit"), [
+    ("Иван Петров", "получатель: ИВАН ПЕТРОВ, Сбербанк", True),  # an SBP holder name, in capitals
+    ("Иван Петров", "Иванов Петрович", False),  # other words that begin the same
+    ("王小明", "付款人王小明已付款", True),  # written without spaces
+    ("Ελένη Παππά", "from ελενη παππα", True),  # accents off in Greek too
+    ("Grzegorz Brzęczyszczykiewicz", "GRZEGORZ BRZECZYSZCZYKIEWICZ ✔", True),
+])
+def test_names_in_other_scripts(value: str, text: str, hit: bool) -> None:
+    assert bool(hits(Views(text), needles(value, "holderName"))) is hit
+    assert bool(hits(Views(text.encode()), needles(value, "holderName"))) is hit  # a log's bytes the same
