@@ -4,18 +4,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Tests and benchmarks draw offscreen unless told otherwise; `make gui` opens a real window (the desktop's own
+# platform: xcb on X11, wayland), so it drops that default unless the caller chose a platform.
+ifeq ($(origin QT_QPA_PLATFORM),undefined)
+GUI_ENV := env -u QT_QPA_PLATFORM
+endif
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo test lint typecheck bench bench-logs bench-images bench-bundle bench-gui package screenshots clean system-deps
+.PHONY: demo gui test lint typecheck bench bench-logs bench-images bench-bundle bench-gui package screenshots clean system-deps
+
+# Debian packages the app needs at run time from a source install: Tesseract's language data (tesserocr's wheel
+# carries libtesseract but no tessdata), the Tesseract program (the fallback back-end), the libraries Qt loads
+# on a bare Debian (offscreen and xcb platforms: the X11/xcb set packaging/linux/make_deb.py declares for the
+# .deb), and Xvfb for the GUI test that runs the app under the xcb platform.
+TESS_DEBS := tesseract-ocr tesseract-ocr-eng
+QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+XCB_DEBS := libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 \
+  libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+TEST_DEBS := xvfb
+SYSTEM_DEBS := $(TESS_DEBS) $(QT_DEBS) $(XCB_DEBS) $(TEST_DEBS)
 
 system-deps:
-	@if ! command -v tesseract >/dev/null 2>&1; then \
-	  echo "Installing tesseract-ocr (apt)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; \
-	fi
-	@# Qt's offscreen platform still needs these shared libraries on a bare Debian.
-	@if ! ldconfig -p | grep -q libEGL.so.1 || ! ldconfig -p | grep -q libxkbcommon.so.0 || ! ldconfig -p | grep -q libfontconfig.so.1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 >/dev/null; \
+	@missing=$$(for p in $(SYSTEM_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing (apt):" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -27,6 +41,10 @@ $(STAMP): pyproject.toml
 
 demo: system-deps $(STAMP)
 	$(PY) -m redactor demo
+	@echo "Open the desktop app: make gui   (or: $(PY) -m redactor gui)"
+
+gui: system-deps $(STAMP)
+	$(GUI_ENV) $(PY) -m redactor gui
 
 test: system-deps $(STAMP) $(VENV)/.installed-package
 	$(PY) -m pytest
@@ -48,6 +66,9 @@ bench-bundle: system-deps $(STAMP)
 
 bench-gui: system-deps $(STAMP)
 	$(PY) benchmarks/bench_gui.py
+
+bench-verify: $(STAMP)
+	$(PY) benchmarks/bench_verify.py
 
 # PyInstaller for the Linux package; `make test` needs it too (tests/test_package.py builds dist/ when stale).
 PKG_STAMP := $(VENV)/.installed-package

@@ -4,12 +4,18 @@ A full bundle as Bisq keeps it at worst: 21 logs x 10 MB (the log benchmark's se
 benchmarks/_work/logs/) plus the 4 demo screenshots (real Tesseract), the demo contract and a description.
 Times `build_bundle` end to end with its stages, then `find_trades` alone and `verify_bundle` on the result.
 Target: full bundle <= 30 s on the 2-core development machine.
+
+Memory (issue 11): `bisq-redactor bundle` on data directories of growing size (the demo's; + the 21 x 10 MB logs;
++ a 2 GB and a 20 GB sparse bisq.log), each in a fresh process; peak RSS of that process and of its largest
+child (the sanitizer's workers), from getrusage. `--rss-only` runs just this part.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -89,5 +95,76 @@ def main() -> int:
     return 0 if total <= 30 and verified.ok else 1
 
 
+# Runs one CLI command in this fresh process and prints its peak RSS (KiB on Linux) and its largest child's.
+_RSS_RUNNER = """
+import resource, sys
+from redactor import cli
+code = cli.main(sys.argv[1:])
+me, kids = (resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print("RSS", code, me, kids, file=sys.stderr)
+"""
+GB = 1 << 30
+
+
+def _data_dir(name: str, logs: list[Path], sparse: int | None) -> Path:
+    """The demo data dir plus `logs` (as bisq_N.log) and, with `sparse`, a bisq.log of that size: the demo's
+    bisq.log, a hole, then a real 10 MB log at its end (the newest part, which is what is collected)."""
+    demo = REPO / "resources" / "demo" / "Bisq"
+    root = WORK / "rss" / name / "Bisq"
+    if root.parent.exists():
+        shutil.rmtree(root.parent)  # our own scratch folder under benchmarks/_work
+    shutil.copytree(demo, root)
+    for i, p in enumerate(logs[1:], start=3):
+        shutil.copyfile(p, root / f"bisq_{i}.log")
+    if sparse:
+        with (root / "bisq.log").open("r+b") as fh:
+            fh.seek(sparse)
+            fh.write(b"\n" + logs[0].read_bytes())
+    return root
+
+
+def rss_rows(logs: list[Path]) -> list[dict[str, object]]:
+    facts = json.loads((REPO / "resources" / "demo" / "demo-facts.json").read_text(encoding="utf-8"))
+    desc = REPO / "resources" / "demo" / "description.txt"
+    rows = []
+    for name, extra, sparse in (("demo", [], None), ("220MB", logs, None), ("2GB-sparse", logs, 2 * GB),
+                                ("20GB-sparse", logs, 20 * GB)):
+        root = _data_dir(name, extra, sparse)
+        size = sum(p.stat().st_size for p in root.iterdir() if p.is_file() and p.name.endswith(".log"))
+        out = root.parent / "case.zip"
+        t = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", _RSS_RUNNER, "bundle", "--data-dir", str(root), "--trade-id", facts["trade_id"],
+             "--role", "buyer", "--description-file", str(desc), "-o", str(out)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+        seconds = time.perf_counter() - t
+        line = [ln for ln in proc.stderr.splitlines() if ln.startswith("RSS ")]
+        if not line or line[-1].split()[1] != "0":
+            raise SystemExit(f"bundle failed on {name}: {proc.stderr[-2000:]}")
+        _, _, me, kids = line[-1].split()
+        rows.append({"input": name, "log_bytes": size, "seconds": round(seconds, 1),
+                     "rss_mb": round(int(me) / 1024), "largest_child_rss_mb": round(int(kids) / 1024),
+                     "zip_mb": round(out.stat().st_size / 1e6, 1)})
+        print(json.dumps(rows[-1]), file=sys.stderr)
+        shutil.rmtree(root.parent)
+    return rows
+
+
+def rss_main() -> int:
+    import bench_logs
+
+    rows = rss_rows(bench_logs.corpus())
+    (WORK / "bench_bundle_rss.json").write_text(json.dumps(rows, indent=2))
+    print("| `bundle` input (logs in the data dir) | time | peak RSS: process / largest worker | zip |")
+    print("| --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r['input']} ({int(r['log_bytes']) / 1e6:,.0f} MB) | {r['seconds']} s | "  # type: ignore[call-overload]
+              f"{r['rss_mb']} / {r['largest_child_rss_mb']} MB | {r['zip_mb']} MB |")
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    if "--rss-only" in sys.argv:
+        raise SystemExit(rss_main())
+    code = main()
+    raise SystemExit(rss_main() or code)

@@ -118,6 +118,7 @@ class Canvas:
         self.keep: list[GtWord] = []
         self.payment: list[Rect] = []
         self.other: list[str] = []  # drawn words that are neither personal nor checked keep fields
+        self.screen_kind: str | None = None  # what a person sees it is, when the window kind does not say
 
     def px(self, v: float) -> int:
         return round(v * self.s)
@@ -376,6 +377,7 @@ def popup(c: Canvas, x0: int, y0: int, lang: str, dt: Data, rng: random.Random, 
     font = c.font("Regular", 13)
     kind = kind or rng.choice(["receipt", "holder"])
     lines: list[tuple[str, str, str]] = []  # (label part, value part, kind of value)
+    c.screen_kind = "trade-step" if kind == "receipt" else "other"  # the seller's step 3 popup, or account info
     if kind == "receipt":
         title = L["portfolio.pending.step3_seller.onPaymentReceived.confirm.headline"]
         lines = [("Please confirm that you have received the payment", "", ""),
@@ -415,6 +417,7 @@ def popup_over_form(c: Canvas, x0: int, y0: int, lang: str, dt: Data, rng: rando
     n_personal, n_keep = len(c.personal), len(c.keep)
     px, py, pw = x0 + c.px(300), y0 + c.px(170), c.px(560)
     popup(c, px, py, lang, dt, rng, width=pw, kind="holder")
+    c.screen_kind = "trade-step"  # the seller's account, shown over the buyer's Start payment step
     ph = c.px(110) + 5 * round(22 * c.s)
 
     def hidden(b: Rect) -> bool:  # form words the popup covers are no longer in the picture
@@ -477,6 +480,9 @@ def chat(c: Canvas, x0: int, y0: int, lang: str, dt: Data, rng: random.Random) -
         y += lh + c.px(8)
 
 
+# The app's screenshot kind of each window (redactor.image.kinds); a popup says its own (Canvas.screen_kind).
+SCREEN_KINDS = {"trade-details": "trade-details", "dispute-details": "dispute-details", "start-payment": "trade-step",
+                "account-form": "other", "error-popup": "error-popup", "chat": "chat-first-message"}
 WINDOWS = {"trade-details": trade_details, "dispute-details": dispute_details, "start-payment": start_payment,
            "account-form": account_form, "popup": popup, "popup-over-form": popup_over_form,
            "error-popup": error_popup, "chat": chat}
@@ -521,7 +527,8 @@ def render(kind: str, *, lang: str = "en", theme: str = "light", scale: float = 
         im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     name = f"{kind}_{lang}_{theme}_{scale:g}x{'_busy' if busy else ''}_{fmt}_{seed}"
     return Shot(name, im, c.personal, c.keep, c.payment, c.other,
-                {"kind": kind, "lang": lang, "theme": theme, "scale": scale, "busy": busy, "fmt": fmt})
+                {"kind": kind, "lang": lang, "theme": theme, "scale": scale, "busy": busy, "fmt": fmt,
+                 "screen_kind": c.screen_kind or SCREEN_KINDS[kind]})
 
 
 def benchmark_set() -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import random
 import string
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +125,9 @@ class _Writer:
         self.onions = [onion(rng) for _ in range(40)]
         self.p.keep.update(self.trades)
         self.p.keep.update(self.onions[:6])
+        # Values already written where a rule finds them (payload dumps, labels): written again later in
+        # formats no rule knows, which only the case's known values catch (issue 13).
+        self.seen: list[tuple[str, str, str]] = []  # (name, iban, e-mail)
 
     def stamp(self) -> str:
         self.t += self.rng.randint(1, 3000)
@@ -204,7 +208,11 @@ class _Writer:
         iban = make_iban(r)
         email = f"{r.choice(['alice', 'bob.x', 'trader_7'])}{r.randint(1, 999)}@{r.choice(['example.org', 'mail.example.com'])}"
         salt = hex64(r)
-        k = r.randrange(12)
+        k = r.randrange(14)
+        if k in (0, 4):
+            self.seen.append((name, iban, email))
+        if k >= 12 and self.seen:
+            return self.known_only(*r.choice(self.seen))
         if k == 0:
             p.personal.update({name, iban, email, salt})
             return self.line("JavaFX Application Thread", "ERROR", "b.c.a.w.AccountAgeWitnessService",
@@ -281,6 +289,23 @@ class _Writer:
         p.personal.add(user_word)
         return self.line("JavaFX Application Thread", "INFO", "b.c.u.Utilities",
                          f"Trying to exec: cmd = open file = receipt.pdf by {user_word} ")
+
+    def known_only(self, name: str, iban: str, email: str) -> str:
+        """A chat line with values from an earlier payload dump in other spellings: the name in capitals, a
+        part of it alone (4+ letters) or transliterated, the IBAN in lower case with dashes, the e-mail's local
+        part."""
+        r = self.rng
+        part = max(name.split(), key=len)
+        german = part.translate(str.maketrans({"ü": "ue", "ö": "oe", "ä": "ae"}))
+        translit = "".join(c for c in unicodedata.normalize("NFKD", german) if not unicodedata.combining(c))
+        dashed = "-".join(iban[i:i + 4] for i in range(0, len(iban), 4)).lower()
+        local = email.split("@")[0]
+        forms = [name.upper(), part if len(part) >= 4 else name, translit if len(translit) >= 4 else name, dashed,
+                 local]
+        self.p.personal.update(forms)
+        return self.line("JavaFX Application Thread", "INFO", "b.c.s.t.TraderChatManager",
+                         f"Received chat message for trade {r.choice(self.trades)}: this is {forms[0]}, yes {forms[1]} "
+                         f"({forms[2]}); pay {forms[3]} and mail {forms[4]} at the usual provider")
 
     def sep(self) -> str:
         return "\\" if self.os_kind == "win" else "/"

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from redactor import __version__
 from redactor.errors import RedactorError
+from redactor.versions import version_text
 
 log = logging.getLogger("redactor")
 
@@ -48,6 +48,7 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                          "first_timestamp": f.first_timestamp, "last_timestamp": f.last_timestamp}
                         for f in d.log_files
                     ],
+                    "skipped_logs": [{"name": s.name, "reason": s.reason} for s in d.skipped_logs],
                 }
                 for d in result.found
             ],
@@ -59,6 +60,8 @@ def _cmd_locate(args: argparse.Namespace) -> int:
                   f"{d.total_log_bytes / 1e6:.1f} MB")
             for f in d.log_files:
                 print(f"  {f.name:14} {f.size:>12,} bytes  {f.first_timestamp or '?'} .. {f.last_timestamp or '?'}")
+            for s in d.skipped_logs:
+                print(f"  {s.name:14} not collected: {s.reason}")
     if not result.found:
         print(not_found_message(result.searched), file=sys.stderr)
         return 1
@@ -85,12 +88,18 @@ def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def _cmd_sanitize_log(args: argparse.Namespace) -> int:
     from redactor.fsutil import check_output_path
+    from redactor.inputs import LOG, checked_copy
     from redactor.text.sanitizer import sanitize_logs
 
     check_output_path(args.output, [args.input])
     map_path = args.output.with_name(args.output.name + ".map.json")
-    report = sanitize_logs([args.input], args.output.parent, out_names=[args.output.name],
-                           user_names=args.user_name, workers=1, map_path=map_path)
+    with checked_copy(args.input, LOG) as (src, left_out):  # a wallet, key or config file is refused here
+        report = sanitize_logs([src], args.output.parent, out_names=[args.output.name],
+                               user_names=args.user_name, workers=1, map_path=map_path)
+    if left_out:
+        print(f"Note: only the newest part of {args.input.name} was sanitized (its first {left_out:,} bytes were "
+              "left out): Bisq rolls its logs at 10 MB, so a file this large is not one Bisq wrote.",
+              file=sys.stderr)
     if args.report:
         try:
             args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
@@ -117,10 +126,12 @@ def _add_scrub_contract(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 def _cmd_scrub_contract(args: argparse.Namespace) -> int:
     from redactor.fsutil import check_output_path
+    from redactor.inputs import CONTRACT, checked_copy
     from redactor.text.contract import scrub_contract_file
 
     check_output_path(args.output, [args.input])
-    counts = scrub_contract_file(args.input, args.output)
+    with checked_copy(args.input, CONTRACT) as (src, _):
+        counts = scrub_contract_file(src, args.output)
     found = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no payment-account data found"
     print(f"{args.output}: removed {found}")
     return 0
@@ -140,19 +151,35 @@ def _add_redact_image(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_redact_image(args: argparse.Namespace) -> int:
+    from redactor.fsutil import check_output_path
+    from redactor.image.kinds import KIND_TITLES
     from redactor.image.redact import redact_image_file
+    from redactor.inputs import CONTRACT, IMAGE, checked_copy
     from redactor.text.contract import personal_values_file
 
-    known = personal_values_file(args.contract) if args.contract is not None else []
-    if args.contract is not None and not known:
-        print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so it "
-              "adds nothing to look for.", file=sys.stderr)
-    redaction = redact_image_file(args.input, args.output, boxes_json=args.boxes, known=known)
+    known: list[str] = []
+    if args.contract is not None:
+        with checked_copy(args.contract, CONTRACT) as (contract, _):
+            known = personal_values_file(contract)
+        if not known:
+            print(f"Note: {args.contract.name} holds no payment data (contracts made since Bisq v1.7.0 do not), so "
+                  "it adds nothing to look for.", file=sys.stderr)
+    from redactor.fsutil import staged_outputs
+
+    outputs = [args.output] + ([args.boxes] if args.boxes is not None else [])
+    for out in outputs:
+        check_output_path(out, [args.input])
+    if args.boxes is not None and args.boxes.resolve() == args.output.resolve():
+        raise RedactorError("--boxes and -o name the same file; choose two names.")
+    # The image and its boxes are committed together: both written in full, then both renamed.
+    with checked_copy(args.input, IMAGE) as (src, _), staged_outputs(outputs) as staged:
+        redaction = redact_image_file(src, staged[0], boxes_json=staged[1] if args.boxes else None, known=known)
     kinds: dict[str, int] = {}
     for b in redaction.boxes:
         kinds[b.reason] = kinds.get(b.reason, 0) + 1
     found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing personal found"
     print(f"{args.output}: {len(redaction.boxes)} areas blacked out ({found}); verified by a second OCR pass")
+    print(f"It looks like: {KIND_TITLES[redaction.kind]}")
     return 0
 
 
@@ -207,7 +234,7 @@ def _cmd_trades(args: argparse.Namespace) -> int:
     from redactor.bisq.trades import find_trades
 
     data_dir = _data_dir(args.data_dir)
-    trades = find_trades([f.path for f in data_dir.log_files])
+    trades = find_trades([f.path for f in data_dir.log_files], root=data_dir.path)
     if args.json:
         _print_json({"data_dir": str(data_dir.path),
                      "trades": [{"trade_id": t.trade_id, "first_seen": t.first_seen, "last_seen": t.last_seen,
@@ -222,13 +249,16 @@ def _cmd_trades(args: argparse.Namespace) -> int:
 
 
 def _screenshot_arg(text: str):  # type: ignore[no-untyped-def]
-    from redactor.bundle.case import SCREENSHOT_KINDS, Screenshot
-    from redactor.bundle.demo import kind_from_name
+    from redactor.bundle.case import Screenshot
+    from redactor.image.kinds import AUTO, SCREENSHOT_KINDS
 
     path, sep, kind = text.rpartition(":")
     if sep and kind in SCREENSHOT_KINDS:
         return Screenshot(path=Path(path), kind=kind)
-    return Screenshot(path=Path(text), kind=kind_from_name(Path(text).stem))  # no KIND: guess from the name
+    stem = Path(text).stem
+    # No KIND: a file named after a kind (trade-details.png) is that kind; any other is recognised by OCR.
+    named = next((k for k in SCREENSHOT_KINDS if stem == k or stem.startswith(k + "-")), AUTO)
+    return Screenshot(path=Path(text), kind=named)
 
 
 def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -240,7 +270,7 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="text file: what happened, when, anything non-standard, past issues")
     p.add_argument("--screenshot", action="append", default=[], metavar="FILE[:KIND]",
                    help="screenshot; KIND is one of trade-details, dispute-details, chat-first-message, "
-                        "error-popup, other (default: guessed from the file name)")
+                        "error-popup, trade-step, other (default: recognised from what the screenshot shows)")
     p.add_argument("--contract", type=Path, help="contract JSON copied from Bisq")
     p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
     p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")
@@ -251,12 +281,9 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 def _cmd_bundle(args: argparse.Namespace) -> int:
     from redactor.bundle.case import Case
     from redactor.bundle.writer import build_bundle
-    from redactor.errors import BadInput
+    from redactor.inputs import read_user_text
 
-    try:
-        description = args.description_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"Cannot read the description file {args.description_file}: {exc}") from exc
+    description = read_user_text(args.description_file)  # a secret or a binary file is refused
     data_dir = _data_dir(args.data_dir)
     case = Case(trade_id=args.trade_id, role=args.role, description=description, txids=list(args.txid),
                 screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,
@@ -279,6 +306,9 @@ def _print_known_values(report: dict[str, object]) -> None:
         print(line)
 
 
+MAX_PROBLEMS_SHOWN = 50  # a hostile zip can hold thousands of problems; the first ones say enough
+
+
 def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("verify", help="(agents) check a bundle's hashes and layout")
     p.add_argument("zip", type=Path)
@@ -287,24 +317,29 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from redactor.bundle.verify import verify_bundle
+    from redactor.bundle.verify import ok_sentence, verify_bundle
 
     if not args.zip.is_file():
         print(f"bisq-redactor: no file at {args.zip}", file=sys.stderr)
         return 1
     result = verify_bundle(args.zip)
     if args.json:
-        _print_json({"ok": result.ok, "problems": result.problems, "checklist": result.checklist,
+        _print_json({"ok": result.ok, "ok_means": ok_sentence(), "problems": result.problems,
+                     "checklist": result.checklist,
                      "trade_id": result.manifest.get("trade_id") if result.manifest else None})
     elif result.ok and result.manifest is not None:
         m = result.manifest
         print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
               f"created {m['created']}")
+        print(ok_sentence())
         _print_checklist(result.checklist, _missing_of(result.checklist))
     else:
         print(f"REFUSED: {args.zip.name}", file=sys.stderr)
-        for p in result.problems:
+        for p in result.problems[:MAX_PROBLEMS_SHOWN]:
             print(f"  - {p}", file=sys.stderr)
+        if len(result.problems) > MAX_PROBLEMS_SHOWN:
+            print(f"  … and {len(result.problems) - MAX_PROBLEMS_SHOWN:,} more (--json lists them all)",
+                  file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -334,7 +369,9 @@ def _cmd_close(args: argparse.Namespace) -> int:
     from redactor.bundle.retention import close_case, closed_at
 
     marker = close_case(args.case)
-    print(f"Closed {args.case.name} at {closed_at(args.case):%Y-%m-%d %H:%M} UTC (marker {marker.name})")
+    when = closed_at(marker.with_name(marker.name.removesuffix(".case-closed")))
+    print(f"Closed {marker.name.removesuffix('.case-closed')}"
+          f"{f' at {when:%Y-%m-%d %H:%M} UTC' if when else ''} (marker {marker.name})")
     return 0
 
 
@@ -356,14 +393,20 @@ def _add_purge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def _cmd_purge(args: argparse.Namespace) -> int:
     from redactor.bundle.retention import purge_cases
 
-    due = purge_cases(args.dir, after_days=args.after, dry_run=not args.yes)
+    result = purge_cases(args.dir, after_days=args.after, dry_run=not args.yes)
     verb = "Deleted" if args.yes else "Would delete"
-    for case in due:
+    for case in result.deleted:
         print(f"{verb}: {case}")
+    for path, why in result.left:
+        print(f"Left: {path} ({why})")
+    for path, due in result.waiting:
+        print(f"Not yet due: {path} (purged from {due:%Y-%m-%d %H:%M} UTC)")
+    n, k = len(result.deleted), len(result.left)
+    left = f"; left {k} item(s), see above" if k else ""
     if not args.yes:
-        print(f"Dry run: {len(due)} case(s) closed {args.after}+ days ago; pass --yes to delete them.")
+        print(f"Dry run: {n} case(s) closed {args.after}+ days ago would be deleted{left}; pass --yes to delete them.")
     else:
-        print(f"Deleted {len(due)} case(s).")
+        print(f"Deleted {n} case(s){left}.")
     return 0
 
 
@@ -406,24 +449,12 @@ COMMANDS = (
 )
 
 
-def version_text() -> str:
-    try:
-        from redactor.image.tesseract_bin import tesseract_version_text
-        from redactor.image.tesslib import backend_text
-        tess = tesseract_version_text()
-        backend = backend_text()
-    except Exception as exc:  # noqa: BLE001 - the version line must never crash
-        tess = f"unavailable ({exc})"
-        backend = "unavailable"
-    return f"bisq-redactor {__version__}\nTesseract: {tess}\nOCR: {backend}"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bisq-redactor",
         description="Prepare a Bisq support bundle without leaking payment-account data.",
     )
-    parser.add_argument("--version", action="store_true", help="show versions (app and Tesseract) and exit")
+    parser.add_argument("--version", action="store_true", help="show versions (app, OCR back-end, Tesseract) and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:

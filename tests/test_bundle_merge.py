@@ -66,14 +66,19 @@ def test_merge_refusals(tmp_path: Path) -> None:
     assert main(["merge", str(buyer), str(seller), "-o", str(tmp_path / "y.zip")]) == 0
 
 
+def unpacked_case(folder: Path, bundle: Path) -> Path:
+    """A case folder as an agent gets it by unpacking a bundle: <folder>/<tradeId>/..."""
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(folder)
+    return folder
+
+
 def test_close_then_purge_dry_run_and_yes(tmp_path: Path) -> None:
     cases = tmp_path / "cases"
     cases.mkdir()
     old = small_bundle(cases / "old.zip", FILES)
     recent = small_bundle(cases / "recent.zip", FILES)
-    folder = cases / "folder-case"
-    (folder / TID).mkdir(parents=True)
-    (folder / TID / "description.txt").write_text("x")
+    folder = unpacked_case(cases / "folder-case", small_bundle(tmp_path / "f.zip", FILES))
     open_case = small_bundle(cases / "open.zip", FILES)
     t0 = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
     close_case(old, now=t0)
@@ -83,11 +88,12 @@ def test_close_then_purge_dry_run_and_yes(tmp_path: Path) -> None:
     assert closed_at(old) == t0 and closed_at(open_case) is None
 
     now = t0 + timedelta(days=30, seconds=1)
-    assert purge_cases(cases, now=now) == [folder, old]  # dry run by default: nothing deleted
+    assert purge_cases(cases, now=now).deleted == [folder, old]  # dry run by default: nothing deleted
     assert old.exists() and folder.exists()
-    assert purge_cases(cases, now=t0 + timedelta(days=29)) == []
-    assert purge_cases(cases, after_days=10, now=now) == [folder, old, recent]
-    assert purge_cases(cases, now=now, dry_run=False) == [folder, old]
+    assert purge_cases(cases, now=t0 + timedelta(days=29)).deleted == []
+    assert purge_cases(cases, after_days=10, now=now).deleted == [folder, old, recent]
+    result = purge_cases(cases, now=now, dry_run=False)
+    assert result.deleted == [folder, old] and result.left == []
     assert not old.exists() and not folder.exists() and not marker_path(old).exists()
     assert recent.exists() and open_case.exists() and marker_path(recent).exists()
 
@@ -103,3 +109,13 @@ def test_cli_close_and_purge(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["purge", str(tmp_path / "nowhere")]) == 1
     with pytest.raises(SystemExit):
         main(["purge", str(tmp_path), "--after", "thirty"])
+
+
+def test_merge_never_writes_into_a_bisq_data_dir(tmp_path: Path, demo_data_dir: Path) -> None:
+    from redactor.errors import UnsafeOutput
+
+    buyer = small_bundle(tmp_path / "buyer.zip", FILES, role="buyer")
+    seller = small_bundle(tmp_path / "seller.zip", SELLER_FILES, role="seller")
+    with pytest.raises(UnsafeOutput):
+        merge_bundles(buyer, seller, demo_data_dir / "case.zip")
+    assert not (demo_data_dir / "case.zip").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import stat
 import zipfile
 from datetime import UTC, datetime
@@ -157,7 +158,12 @@ def test_cancel_and_crash_leave_nothing_and_keep_an_older_zip(tmp_path: Path) ->
 def test_cli_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = small_bundle(tmp_path / "good.zip", FILES)
     assert main(["verify", str(good)]) == 0
-    assert "OK" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "OK" in out
+    assert ("OK means: not changed since it was made, and laid out as the app makes bundles; it does not prove "
+            "who made it.") in out
+    assert main(["verify", str(good), "--json"]) == 0
+    assert "does not prove who made it" in json.loads(capsys.readouterr().out)["ok_means"]
     data = bytearray(good.read_bytes())
     data[len(data) // 2] ^= 0x20
     bad = tmp_path / "bad.zip"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,7 @@ def test_uncovering_payment_details_is_noticed_by_the_recheck(qtbot, tmp_path: P
     qtbot.waitUntil(lambda: page.check_note.text().startswith("✔"), timeout=30_000)
 
 
-def test_dropped_files_are_added_in_the_order_support_asks_for_them(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dropped_files_are_added_in_order_with_their_kind_still_unknown(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
 
@@ -161,7 +162,8 @@ def test_dropped_files_are_added_in_the_order_support_asks_for_them(qtbot, tmp_p
                       Qt.KeyboardModifier.NoModifier)
     page.dropEvent(drop)  # the handler Qt calls on a drop (offscreen Qt has no drag and drop to simulate)
     assert drop.isAccepted()
-    assert [(s.path.name, s.kind) for s in state.shots] == [("a.png", "trade-details"), ("b.PNG", "dispute-details")]
+    assert [(s.path.name, s.kind_chosen) for s in state.shots] == [("a.png", False), ("b.PNG", False)]
+    assert "kind not yet known" in page.list.item(0).text()
     qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)
     assert all(s.error for s in state.shots)  # empty files: each gets a sentence, nothing crashes
     assert "could not be read" in page.list.item(0).text() and page.message.text()
@@ -211,3 +213,27 @@ def test_a_contract_chosen_later_has_the_screenshots_read_again(qtbot, tmp_path:
     qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
     assert {b.reason for b in state.shots[0].boxes} == {"known-personal"}
     assert state.shots[1].boxes == [] and "Checked before this contract was chosen" in state.shots[1].note
+
+
+@pytest.mark.ocr
+def test_each_screenshot_gets_the_kind_it_shows_and_the_user_can_change_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Kinds come from what the reading found, not from the order the pictures were added in."""
+    demo = REPO / "resources" / "demo" / "screenshots"
+    order = ["chat.png", "error-popup.png", "dispute-details.png", "trade-details.png"]
+    files = []
+    for i, name in enumerate(order):  # names that say nothing about the kind
+        files.append(tmp_path / f"shot{i}.png")
+        shutil.copy(demo / name, files[-1])
+    state = FlowState()
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    page.add_files(files)
+    qtbot.waitUntil(lambda: not page.busy(), timeout=120_000)
+    assert [s.kind for s in state.shots] == ["chat-first-message", "error-popup", "dispute-details", "trade-details"]
+    assert "(recognised)" in page.list.item(0).text() and "First chat message" in page.list.item(0).text()
+    page.list.setCurrentRow(0)
+    page.kind.setCurrentIndex(page.kind.findData("other"))
+    assert state.shots[0].kind == "other" and state.shots[0].kind_chosen
+    assert "(recognised)" not in page.list.item(0).text()
+    assert [s.kind for s in state.make_case().screenshots] == ["other", "error-popup", "dispute-details",
+                                                               "trade-details"]

@@ -126,6 +126,8 @@ def test_formats_and_exif_orientation(tmp_path: Path) -> None:
 
 
 def test_tesseract_missing_gives_install_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The program back-end (tesserocr in process would not need the program; tests/test_ocr.py covers both gone).
+    monkeypatch.setenv("BISQ_REDACTOR_OCR_BACKEND", "process")
     monkeypatch.setenv("BISQ_REDACTOR_TESSERACT", str(tmp_path / "no-such-tesseract"))
     tesseract_bin.find_tesseract.cache_clear()
     try:

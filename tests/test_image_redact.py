@@ -23,6 +23,7 @@ DEMO_SHOTS = REPO / "resources" / "demo" / "screenshots"
 def _check_targets(shot: bisqwindows.Shot) -> None:
     clean, red = redact(shot.image)
     assert red.verified and red.problems == []
+    assert red.kind == shot.meta["screen_kind"], f"{shot.name}: recognised as {red.kind}"
     assert clean.size == shot.image.size
     reread = [w.text for w in TesseractOcr().words(clean)]
     sc = bisqwindows.score(shot, red.boxes, reread)
@@ -303,6 +304,10 @@ def test_garbled_labels_of_an_unknown_language_and_a_blurred_tail_after_the_firs
     assert not any(_touched(w, red.boxes) for w in words if w.text not in ("B", "ot", "2"))
 
 
+# A crop of a Spanish Trade details window whose labels OCR reads as garble (README, known limits).
+KIND_NOT_RECOGNISED = {"24_v1_trade-details-crop_es_dark.png"}
+
+
 def _real_with_personal() -> list[str]:
     import json
 
@@ -321,6 +326,8 @@ def test_real_screenshots_with_personal_data_meet_targets(name: str, shared_dir:
     ann = json.loads((REPO / "benchmarks" / "real_screens.json").read_text())["images"][name]
     image = load_image(src)  # as the CLI and the benchmark read it
     _, red = redact(image)
+    if name not in KIND_NOT_RECOGNISED:
+        assert red.kind == ann["kind"]
     shot = bisqwindows.Shot(name, image)
     shot.personal = [bisqwindows.GtWord(p["what"], tuple(p["box"]), "personal") for p in ann["personal"]]
     shot.keep = [bisqwindows.GtWord(k["what"], tuple(k["box"]), "keep") for k in ann.get("keep", [])]

@@ -8,7 +8,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from redactor.bundle.case import Case, Screenshot
@@ -80,9 +79,6 @@ def test_a_name_the_text_side_misses_stops_the_export(demo_data_dir: Path, tmp_p
             assert fold(LAST).encode() not in fold(z.read(name).decode("utf-8", "replace")).encode(), name
 
 
-@pytest.mark.xfail(strict=True, reason="the log sanitizer and the description's sanitize_text do not take "
-                   "known_values yet (the text helper's part of issue 13); until they do, the final sweep stops "
-                   "this bundle (test above). Remove this mark when they land.")
 def test_none_of_the_name_survives_in_any_member(demo_data_dir: Path, tmp_path: Path) -> None:
     _with_free_text_log_line(demo_data_dir)
     case = _case(demo_data_dir, _chat_png(tmp_path / "chat.png"), f"My partner {NAME} paid from his account.")

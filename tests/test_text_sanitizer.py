@@ -123,7 +123,7 @@ def test_cancel_leaves_nothing(tmp_path: Path) -> None:
         assert list(out_dir.iterdir()) == []
         seen.clear()
     report = sanitize_logs(srcs, out_dir, progress=lambda d, t: seen.append((d, t)))
-    assert seen[-1] == (6, 6) and len(report.files) == 3
+    assert seen[-1] == (9, 9) and len(report.files) == 3
 
 
 def test_refuses_output_inside_bisq_data_dir(demo_data_dir: Path, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Bisq puts its data in `<userDataDir>/<appName>` (facts.md section 1): `%APPDATA%`, `~/Library/Application
 Support` or `~/.local/share`, with app name `Bisq` or `Bisq2` unless the user renamed it (`--appName`,
 `--app-name`). We look at the defaults, at any folder in the user data dir that looks like a renamed Bisq,
-and at folders the user names. Everything here only lists and stats: no file inside is opened.
+and at folders the user names. Only the allow-listed log files inside are opened (logfiles.open_log).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
-from redactor.bisq.logfiles import LogFile, list_log_files
+from redactor.bisq.logfiles import LogFile, Skipped, scan_log_files
 from redactor.errors import DataDirNotFound
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ class DataDir:
     bisq_version: int  # 1 or 2
     how_found: str  # "default", "renamed app", "given"
     log_files: tuple[LogFile, ...] = field(default=())
+    skipped_logs: tuple[Skipped, ...] = field(default=())  # log names present but not collected, with why
 
     @property
     def app_name(self) -> str:
@@ -118,11 +119,12 @@ def locate(
         if key in seen or not path.is_dir():
             return
         version = detect_version(path)
-        logs = list_log_files(path, bisq_version=version or 1)
-        if version is None and (require_marker or not logs):
+        scan = scan_log_files(path, bisq_version=version or 1)
+        if version is None and (require_marker or not (scan.files or scan.skipped)):
             return
         seen.add(key)
-        found.append(DataDir(path=path, bisq_version=version or 1, how_found=how, log_files=tuple(logs)))
+        found.append(DataDir(path=path, bisq_version=version or 1, how_found=how, log_files=scan.files,
+                             skipped_logs=scan.skipped))
 
     for path in given:
         consider(Path(path).expanduser(), "given", require_marker=False)
@@ -144,10 +146,12 @@ def locate(
 _OWN_MARKERS = ("bisq.properties", "bisq.conf") + BISQ1_NETWORK_DIRS
 
 
-def containing_data_dir(path: Path) -> Path | None:
-    """The Bisq data directory that `path` would be written into, if any (only names are looked at)."""
+def containing_data_dir(path: Path, *, resolve: bool = True) -> Path | None:
+    """The Bisq data directory that `path` would be written into, if any (only names are looked at).
+    `resolve=False` for a path that is already real (an opened file's): resolving it again could follow a
+    link swapped in since."""
     try:
-        resolved = Path(path).resolve()
+        resolved = Path(path).resolve() if resolve else Path(os.path.abspath(path))
     except OSError:
         resolved = Path(os.path.abspath(path))
     for folder in resolved.parents:

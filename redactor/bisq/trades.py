@@ -1,7 +1,8 @@
 """Trades found in Bisq logs: their IDs, when they were seen, and the tx IDs the log ties to each.
 
-The logs are read as bytes and only the few log entries that hold a trade ID or a tx ID are decoded, so the
-21 × 10 MB of a full log set is scanned in about a second. A tx ID is tied to a trade only when the same log
+The logs are read as bytes, in blocks that end between log entries (memory is flat in the size of a file), and
+only the few log entries that hold a trade ID or a tx ID are decoded, so the 21 × 10 MB of a full log set is
+scanned in about a second. A tx ID is tied to a trade only when the same log
 entry (a timestamped line and its continuation lines, e.g. a contract JSON dump) names exactly that trade;
 its label comes from the words just before it on its line ("deposit tx", "payoutTxId", "takerFeeTxID", ...).
 """
@@ -9,13 +10,16 @@ its label comes from the words just before it on its line ("deposit tx", "payout
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from redactor.bisq import ids
-from redactor.bisq.logfiles import LOG_NAME
+from redactor.bisq.logfiles import LOG_NAME, open_log, tail_start
+from redactor.fsutil import RefusedInput
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,8 @@ HITS = re.compile(rb"(?P<trade>" + _TRADE + rb")|" + _BISQ2_TRADE + rb"|(?P<tx>"
 _CANDIDATE = re.compile(rb"-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-")  # the middle of every UUID / trade ID
 _ENTRY_START = re.compile(rb"(?m)^(\S{2,12}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ")
 _MAX_ENTRY_BACK = 256 * 1024  # a contract JSON dump is a few KB; never walk back further than this
+BLOCK = 4 << 20  # the file is read in blocks that end between log entries: memory stays flat in its size
+MAX_CARRY = 1 << 20  # an entry is carried into the next block only up to this size (4x _MAX_ENTRY_BACK)
 
 # Checked in order on the text between the previous ID on the line and the tx ID, lower-cased, spaces removed.
 LABEL_RULES: tuple[tuple[str, str], ...] = (
@@ -123,12 +129,13 @@ def _trade_of(m: re.Match[bytes]) -> str | None:
     return None
 
 
-def _scan(data: bytes, age: int, acc: dict[str, _Acc]) -> None:
+def _scan(data: bytes, age: int, acc: dict[str, _Acc], base: int = 0) -> None:
+    """Add the trades of `data` (whole log entries starting at file offset `base`) to `acc`."""
     for start, _end, hits in _entries_with_hits(data):
         stamp_m = _ENTRY_START.match(data, start)
         stamp = stamp_m.group(1).decode("utf-8", "replace") if stamp_m else None
         # Order: older files first, then position; negate age so that newer is larger.
-        order = (-age, start)
+        order = (-age, base + start)
         trades = [t for t in (_trade_of(m) for m in hits) if t]
         for t in trades:
             acc.setdefault(t, _Acc(t)).seen(order, stamp)
@@ -156,18 +163,54 @@ def _scan(data: bytes, age: int, acc: dict[str, _Acc]) -> None:
             acc[next(iter(owners))].add_tx(m.group("tx").decode(), label_for(context))
 
 
-def find_trades(log_files: Sequence[Path]) -> list[TradeSeen]:
+def _entry_cut(data: bytes) -> int:
+    """Where `data` can be cut so that `data[:cut]` holds whole entries: the last entry start in its final
+    MAX_CARRY bytes (0: carry it all, it is one entry so far); without one in a full window (a runaway entry),
+    the last newline there, else the end."""
+    floor = max(0, len(data) - MAX_CARRY)
+    pos = len(data)
+    last_line = -1
+    while (nl := data.rfind(b"\n", floor, pos)) >= 0:
+        if _ENTRY_START.match(data, nl + 1):
+            return nl + 1
+        last_line = max(last_line, nl + 1)
+        pos = nl
+    if floor == 0:
+        return 0  # one entry, still shorter than MAX_CARRY: carry all of it into the next block
+    return last_line if last_line > 0 else len(data)
+
+
+def scan_file(fh: BinaryIO, age: int, acc: dict[str, _Acc], limit: int | None = None) -> None:
+    """Stream one log (its newest `limit` bytes) through `_scan` in blocks that end between entries."""
+    base = tail_start(fh, os.fstat(fh.fileno()).st_size, limit)
+    carry = b""
+    while True:
+        block = fh.read(BLOCK)
+        data = carry + block
+        cut = _entry_cut(data) if block else len(data)
+        if cut:
+            _scan(data[:cut], age, acc, base)
+        if not block:
+            return
+        base += cut
+        carry = data[cut:]
+
+
+def find_trades(log_files: Sequence[Path], limit: int | None = None, root: Path | None = None) -> list[TradeSeen]:
     """Every trade ID in the logs with first/last time seen and its tx IDs, the most recently seen first.
-    Unreadable files are skipped with a warning (the caller shows which logs it used)."""
+    Each log is opened through `open_log` (no link followed, text only) and streamed in bounded memory, its
+    newest `limit` (default logfiles.MAX_LOG_BYTES) bytes at most; `root` is the data dir they were listed in
+    (no link below it is followed: Bisq 2's tor/ folder). Unreadable or refused files are skipped with a
+    warning (the caller shows which logs it used)."""
     acc: dict[str, _Acc] = {}
     for path in log_files:
         path = Path(path)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
+            with open_log(path, root) as fh:
+                scan_file(fh, _age(path), acc, limit)
+        except (OSError, RefusedInput) as exc:
             log.warning("cannot read %s: %s", path.name, exc)
             continue
-        _scan(data, _age(path), acc)
     ordered = sorted(acc.values(), key=lambda a: a.last_order, reverse=True)
     return [TradeSeen(a.trade_id, a.first_seen, a.last_seen, dict(a.txids)) for a in ordered]
 

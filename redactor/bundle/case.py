@@ -10,16 +10,16 @@ from typing import Any
 from redactor.bisq import ids
 from redactor.bisq.logfiles import is_log_name
 from redactor.errors import BadInput
+from redactor.image.kinds import AUTO, SCREENSHOT_KINDS
 
 ROLES = ("buyer", "seller")
 ROLE_TITLES = {"buyer": "BTC buyer", "seller": "BTC seller"}
-SCREENSHOT_KINDS = ("trade-details", "dispute-details", "chat-first-message", "error-popup", "other")
 
 
 @dataclass
 class Screenshot:
     path: Path
-    kind: str
+    kind: str  # one of SCREENSHOT_KINDS, or AUTO: recognised from what OCR reads in it
     # None: detect and redact automatically (fails closed). A list: render exactly these boxes, as the user
     # reviewed them in the GUI editor.
     boxes: list[Any] | None = None
@@ -60,7 +60,7 @@ class Case:
             raise BadInput(f"Role must be 'buyer' or 'seller', not '{self.role}'.")
         self.given_txids()
         for shot in self.screenshots:
-            if shot.kind not in SCREENSHOT_KINDS:
+            if shot.kind not in SCREENSHOT_KINDS and shot.kind != AUTO:
                 raise BadInput(f"Unknown screenshot kind '{shot.kind}' (use one of: {', '.join(SCREENSHOT_KINDS)}).")
             if not Path(shot.path).is_file():
                 raise BadInput(f"Screenshot not found: {shot.path}")

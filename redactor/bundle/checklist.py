@@ -11,7 +11,7 @@ _SHOT = re.compile(r"^(.+?)(?:-\d+)?\.png$")  # trade-details.png, trade-details
 ITEMS: dict[str, tuple[str, bool]] = {
     "description": ("a description of what happened (description.txt)", True),
     "txids": ("the transaction IDs of the trade (txids.txt)", True),
-    "logs": ("the Bisq log files", True),
+    "logs": ("the Bisq log files (at least the current bisq.log)", True),
     "contract": ("the contract JSON (without payment data)", True),
     "screenshot:trade-details": ("a screenshot of the trade details window", True),
     "screenshot:dispute-details": ("a screenshot of the mediator's dispute details", True),
@@ -34,7 +34,8 @@ def checklist_for(paths: Iterable[str], role_dir: str) -> dict[str, bool]:
     result = {
         "description": has("description.txt"),
         "txids": has("txids.txt"),
-        "logs": any(p.startswith(f"{role_dir}/") and p.endswith(".log") for p in names),
+        # The current log is the one support reads first; without it the logs are not complete.
+        "logs": f"{role_dir}/bisq.log" in names,
         "contract": has("contract.json"),
     }
     for key in ITEMS:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from redactor import __version__
+from redactor.bundle import limits
+from redactor.errors import BadInput
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -34,15 +37,98 @@ def dump(manifest: Mapping[str, Any]) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def load(data: bytes) -> dict[str, Any]:
-    obj = json.loads(data.decode("utf-8"))
+class ManifestError(BadInput):
+    """manifest.json is not one this app writes: wrong JSON, a missing field, a field of the wrong type."""
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_TRADER_KEYS = {"format", "trade_id", "role", "created", "tool_version", "checklist", "files"}
+_CASE_KEYS = _TRADER_KEYS | {"roles", "sources"}
+CASE_ROLES = ["buyer", "seller"]
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_flags(value: object, where: str) -> None:
+    if not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())):
+        raise ManifestError(f"its {where} is not a list of items with yes/no values")
+
+
+def _check_files(files: object) -> None:
+    if not isinstance(files, list):
+        raise ManifestError("its 'files' is not a list")
+    if len(files) > limits.MAX_ENTRIES:
+        raise ManifestError(f"it lists {len(files):,} files; a bundle holds at most {limits.MAX_ENTRIES:,}")
+    total = 0
+    for i, f in enumerate(files):
+        if not (isinstance(f, dict) and set(f) == {"path", "sha256", "bytes"} and isinstance(f["path"], str)
+                and isinstance(f["sha256"], str) and _HEX64.fullmatch(f["sha256"]) and _is_int(f["bytes"])):
+            raise ManifestError(f"file record {i + 1} is not a path, a SHA-256 and a size")
+        if not 0 <= f["bytes"] <= limits.MAX_MEMBER_BYTES:
+            raise ManifestError(f"file record {i + 1} claims {f['bytes']:,} bytes; a bundle file holds at most "
+                                f"{limits.human(limits.MAX_MEMBER_BYTES)}")
+        total += f["bytes"]
+    if total > limits.MAX_TOTAL_BYTES:
+        raise ManifestError(f"its files add up to {limits.human(total)}; a bundle holds at most "
+                            f"{limits.human(limits.MAX_TOTAL_BYTES)}")
+
+
+def _check_case(obj: dict[str, Any]) -> None:
+    if obj["roles"] != CASE_ROLES:
+        raise ManifestError("its 'roles' is not [\"buyer\", \"seller\"]")
+    sources = obj["sources"]
+    if not (isinstance(sources, list) and len(sources) == 2 and all(
+            isinstance(s, dict) and set(s) == {"role", "created", "tool_version"}
+            and all(isinstance(v, str) for v in s.values()) for s in sources)
+            and [s["role"] for s in sources] == CASE_ROLES):
+        raise ManifestError("its 'sources' is not one record per trader")
+    checklist = obj["checklist"]
+    if not (isinstance(checklist, dict) and sorted(checklist) == CASE_ROLES):
+        raise ManifestError("its checklist is not one per trader")
+    for role in CASE_ROLES:
+        _check_flags(checklist[role], f"{role}'s checklist")
+
+
+def check_shape(obj: object) -> dict[str, Any]:
+    """`obj` when it has exactly the fields this app writes, each of its type; else ManifestError saying what
+    is wrong. Every later use of the manifest relies on this (no KeyError, IndexError or TypeError)."""
     if not isinstance(obj, dict):
-        raise ValueError("manifest is not a JSON object")
-    for key, kind in (("trade_id", str), ("role", str), ("created", str), ("files", list), ("checklist", dict)):
-        if not isinstance(obj.get(key), kind):
-            raise ValueError(f"manifest field '{key}' is missing or has the wrong type")
-    for f in obj["files"]:
-        if not (isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("sha256"), str)
-                and isinstance(f.get("bytes"), int)):
-            raise ValueError("manifest has a malformed file record")
+        raise ManifestError("it is not a JSON object")
+    role = obj.get("role")
+    if role not in ("buyer", "seller", "case"):
+        raise ManifestError("its 'role' is not buyer, seller or case")
+    expected = _CASE_KEYS if role == "case" else _TRADER_KEYS
+    if set(obj) != expected:
+        extra, absent = sorted(set(obj) - expected), sorted(expected - set(obj))
+        raise ManifestError("its fields are not the ones this app writes (" + "; ".join(
+            ([f"unexpected: {', '.join(extra)[:200]}"] if extra else []) +
+            ([f"missing: {', '.join(absent)}"] if absent else [])) + ")")
+    if obj["format"] != FORMAT or not _is_int(obj["format"]):
+        raise ManifestError(f"its format is not {FORMAT}")
+    for key in ("trade_id", "created", "tool_version"):
+        if not isinstance(obj[key], str):
+            raise ManifestError(f"its '{key}' is not text")
+    _check_files(obj["files"])
+    if role == "case":
+        _check_case(obj)
+    else:
+        _check_flags(obj["checklist"], "checklist")
     return obj
+
+
+def load(data: bytes) -> dict[str, Any]:
+    """Parse and check manifest bytes; ManifestError unless they are exactly what `dump` writes for a manifest
+    of the right shape (canonical bytes also rule out duplicate keys and other encodings)."""
+    if len(data) > limits.MAX_MANIFEST_BYTES:
+        raise ManifestError(f"it is {limits.human(len(data))}; the app writes at most "
+                            f"{limits.human(limits.MAX_MANIFEST_BYTES)}")
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ManifestError(f"it is not valid JSON ({type(exc).__name__})") from exc
+    manifest = check_shape(obj)
+    if dump(manifest) != data:
+        raise ManifestError("it is not laid out as this app writes it (edited or re-encoded)")
+    return manifest

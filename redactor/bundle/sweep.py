@@ -221,18 +221,6 @@ def case_known_values(data_dir: Path | None, trade_id: str, contract_values: Seq
     return known
 
 
-def known_kw(func: Callable[..., Any], values: Sequence[str]) -> dict[str, Any]:
-    """`known_values=values` for a sanitizer function that takes them (the text side's parameter), else nothing:
-    then the final sweep still stops a bundle in which a known value survived."""
-    import inspect
-
-    try:
-        takes = "known_values" in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        takes = False
-    return {"known_values": list(values)} if takes and values else {}
-
-
 def report_section(known: Any) -> dict[str, Any]:
     """For redaction-report.json: how many known values were checked and from which sources (counts only)."""
     section: dict[str, Any] = {"checked": len({v for v, _ in known.sweep_pairs()}), "sources": known.counts()}

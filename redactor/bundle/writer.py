@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -28,25 +27,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from redactor.bisq.datadir import detect_version
-from redactor.bisq.logfiles import list_log_files, output_name, snapshot
 from redactor.bisq.trades import find_trades
 from redactor.bundle import checklist as checklist_mod
 from redactor.bundle import manifest as manifest_mod
 from redactor.bundle.case import ROLE_TITLES, Case
+from redactor.bundle.collect import bisq_facts, collection_notes, log_sources, snapshot_logs
 from redactor.bundle.zipio import MIN_DATE, Cancelled, Source, iso, sha256_of, write_zip
 from redactor.errors import BadInput, RedactorError, UnsafeOutput
-from redactor.fsutil import write_bytes_atomic
+from redactor.fsutil import staged_outputs, write_bytes_atomic
+from redactor.image.kinds import AUTO, OTHER
 from redactor.text.placeholders import PlaceholderTable, write_map
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 REPORT = "redaction-report.json"
-# Bisq 1 `Version{VERSION=1.10.4, ...}`; Bisq 2 `Version: v2.1.7 / Commit hash: ...` (facts.md section 2).
-_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})|Version: v([0-9][0-9A-Za-z.\-]{0,20})")
-_SYSINFO = re.compile(rb"System info: os\.name=([^;\r\n]{1,60}); os\.version=([^;\r\n]{1,60}); "
-                      rb"os\.arch=([^;\r\n]{1,30})")
 
 
 @dataclass
@@ -92,49 +87,6 @@ def _bisq_dir_above(path: Path) -> bool:
     return containing_data_dir(path) is not None
 
 
-def _log_sources(case: Case) -> list[tuple[Path, str]]:
-    """(file, name in the bundle) for every log to include."""
-    if case.log_files is not None:
-        files = [Path(p) for p in case.log_files]
-    elif case.data_dir is not None:
-        data_dir = Path(case.data_dir)
-        files = [f.path for f in list_log_files(data_dir, detect_version(data_dir) or 1)]
-    else:
-        files = []
-    out = []
-    seen: set[str] = set()
-    for f in files:
-        base = Path(case.data_dir) if case.data_dir is not None and _inside(f, Path(case.data_dir)) else f.parent
-        name = output_name(f, base)
-        if name in seen:
-            raise BadInput(f"Two log files are both named {name}; choose logs from one Bisq data directory.")
-        seen.add(name)
-        out.append((f, name))
-    return out
-
-
-def bisq_facts(raw_logs: Sequence[Path]) -> dict[str, str]:
-    """Bisq version and OS from the startup lines, newest log first (facts.md section 2)."""
-    facts: dict[str, str] = {}
-    for p in raw_logs:
-        try:
-            data = p.read_bytes()
-        except OSError:
-            continue
-        if "version" not in facts:
-            found = _VERSION.findall(data)
-            if found:
-                facts["version"] = (found[-1][0] or found[-1][1]).decode("ascii", "replace")
-        if "os" not in facts:
-            sys_found = _SYSINFO.findall(data)
-            if sys_found:
-                name, version, arch = (x.decode("utf-8", "replace").strip() for x in sys_found[-1])
-                facts["os"] = f"{name} {version} ({arch})"
-        if len(facts) == 2:
-            break
-    return facts
-
-
 def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: float) -> Callable[..., None]:
     """The sanitizer reports either a fraction or (done, total); map it into [lo, hi] of the whole run."""
     def report(*args: Any, **_kw: Any) -> None:
@@ -170,15 +122,17 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
     for shot in case.screenshots:
         if stop():
             raise Cancelled("Stopped; no bundle was written.")
-        counts[shot.kind] = counts.get(shot.kind, 0) + 1
-        n = counts[shot.kind]
-        name = f"{role}/screenshots/{shot.kind}{'' if n == 1 else f'-{n}'}.png"
         try:
             image = load_image(Path(shot.path))
             if shot.boxes is None:  # fails closed: UnsafeOutput when it cannot verify
                 png, redaction = redact_to_png(image, known=known)
         except RedactorError as exc:  # say which screenshot: the trader may have given several
             raise type(exc)(f"{Path(shot.path).name}: {exc}") from exc
+        # AUTO: the kind the redaction's OCR pass recognised (screenshots reviewed in the GUI have theirs).
+        kind = redaction.kind if shot.kind == AUTO and shot.boxes is None else shot.kind
+        kind = OTHER if kind == AUTO else kind
+        counts[kind] = counts.get(kind, 0) + 1
+        name = f"{role}/screenshots/{kind}{'' if counts[kind] == 1 else f'-{counts[kind]}'}.png"
         if shot.boxes is None:
             boxes = list(redaction.boxes)
             info: dict[str, Any] = {"verified": bool(redaction.verified), "reviewed_by_user": False}
@@ -197,8 +151,19 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
         out = dest / name.rsplit("/", 1)[-1]
         write_bytes_atomic(out, png)
         files[name] = out
-        report[name] = {"kind": shot.kind, "boxes": len(boxes), "reasons": dict(sorted(reasons.items())), **info}
+        report[name] = {"kind": kind, "kind_recognised": shot.kind == AUTO, "boxes": len(boxes),
+                        "reasons": dict(sorted(reasons.items())), **info}
     return files, report
+
+
+def _refuse_secret_inputs(case: Case) -> None:
+    """The contract and the screenshots the trader picked must not be a secret (redactor.inputs): checked on
+    the opened file; their own readers (JSON, image decoders) then refuse anything that is not one."""
+    from redactor.inputs import CONTRACT, IMAGE, open_user_file
+
+    for path, kind in ([(Path(case.contract), CONTRACT)] if case.contract is not None else []) + [
+            (Path(s.path), IMAGE) for s in case.screenshots]:
+        open_user_file(path, kind).close()
 
 
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
@@ -224,18 +189,16 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
+    _refuse_secret_inputs(case)
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    from redactor.bundle.sweep import case_known_values, known_kw, report_section, sweep
+    from redactor.bundle.sweep import case_known_values, report_section, sweep
 
     # Known values (Bisq's db files, the contract) are hidden in screenshots and swept for before the zip is made.
     known_case = case_known_values(data_dir, trade_id, personal_values(contract_text) if contract_text else [])
     known = known_case.texts() if case.screenshots else []
-    sources = _log_sources(case)
-    created_at = resolve_created(
-        [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
-                                                                              if case.contract else []),
-        created)
-    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role, "skipped": [],
+    sources, skipped = log_sources(case)
+    report: dict[str, Any] = {"format": 1, "trade_id": trade_id, "role": role,
+                              "skipped": [{"file": s.name, "reason": s.reason} for s in skipped],
                               "known_values": report_section(known_case)}
     entries: dict[str, Source] = {}
     prefix = f"{trade_id}/"
@@ -254,16 +217,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             shots: Future[tuple[dict[str, Path], dict[str, Any]]] = pool.submit(
                 _redact_screenshots, case, work / "shots", role, known, stop_shots, known_case.sweep_pairs())
             try:
-                raw: list[Path] = []
-                names: list[str] = []
-                for i, (src, name) in enumerate(sources):
-                    step("copying logs", 0.1 * i / max(1, len(sources)))
-                    try:
-                        raw.append(snapshot(src, work / "raw" / name).copy)
-                        names.append(name)
-                    except OSError as exc:
-                        log.warning("cannot read %s: %s", src, exc)
-                        report["skipped"].append({"file": name, "reason": exc.strerror or type(exc).__name__})
+                snaps = snapshot_logs(sources, work / "raw", report, step)
+                raw = [sn.copy for sn in snaps]
+                names = [sn.copy.name for sn in snaps]
+                # The copies keep their source's time; links and refused files count for nothing.
+                created_at = resolve_created(raw + [Path(s.path) for s in case.screenshots]
+                                             + ([Path(case.contract)] if case.contract else []), created)
                 map_tmp = work / "placeholders.json"
                 table = PlaceholderTable()  # one numbering for the logs and the description
                 # Reading tx IDs and the Bisq version from the raw copies runs beside the sanitizer's processes.
@@ -281,7 +240,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
                                             user_names=tuple(case.extra_user_names), table=table,
-                                            **known_kw(sanitize_logs, known_case.texts()),
+                                            known_values=known_case.texts(),
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -337,16 +296,17 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
         sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
-        write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
-                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
-        map_path = None
-        if map_tmp.is_file():
-            map_path = placeholders_path(out_zip)
-            write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
+        map_path = placeholders_path(out_zip) if map_tmp.is_file() else None
+        # The zip and its placeholder map are committed together: both written in full, then both renamed.
+        with staged_outputs([out_zip] + ([map_path] if map_path else [])) as staged:
+            write_zip(staged[0], list(entries.items()), created_at, cancel=cancel,
+                      progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
+            if map_path is not None:
+                write_bytes_atomic(staged[1], map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)
-    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks), report=report,
-                        map_path=map_path)
+    return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)
+                        + collection_notes(report), report=report, map_path=map_path)
 
 
 def _read_chunks(path: Path) -> Any:
@@ -363,7 +323,6 @@ def _report_json(rep: Any) -> Any:
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
                  table: PlaceholderTable, known: Sequence[str] = ()) -> bytes:
     try:
-        from redactor.bundle.sweep import known_kw
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
         raise RedactorError("The text sanitizer is not available in this build.") from exc
@@ -377,7 +336,7 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
     text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table,
-                         **known_kw(sanitize_text, known))
+                         known_values=known)
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 

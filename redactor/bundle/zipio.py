@@ -17,18 +17,22 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from redactor.bundle import limits
 from redactor.errors import BadInput, RedactorError
-from redactor.fsutil import atomic_output
 
 log = logging.getLogger(__name__)
 
 FILE_MODE = stat.S_IFREG | 0o644
 CHUNK = 1 << 20
+# Compressed bytes fed to zlib at a time while verifying: each 1 MiB of output re-copies the input not yet
+# consumed, so a large input chunk of a highly compressed member costs quadratic copying (7 s per GiB).
+IN_CHUNK = 64 << 10
 MIN_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # the DOS date in zip headers starts in 1980
 
 Source = Path | bytes | Callable[[], BinaryIO]
@@ -61,7 +65,7 @@ def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def _chunks(source: Source) -> Iterator[bytes]:
+def chunks_of(source: Source) -> Iterator[bytes]:
     if isinstance(source, bytes):
         yield source
         return
@@ -71,7 +75,7 @@ def _chunks(source: Source) -> Iterator[bytes]:
             yield chunk
 
 
-def _size(source: Source) -> int | None:
+def size_of(source: Source) -> int | None:
     if isinstance(source, bytes):
         return len(source)
     if isinstance(source, Path):
@@ -79,36 +83,44 @@ def _size(source: Source) -> int | None:
     return None
 
 
+class TooLarge(BadInput):
+    """The bundle would be larger than a bundle may be (limits.py); nothing was written."""
+
+
+def check_sizes(names: Sequence[str], sizes: Sequence[int | None]) -> None:
+    """Refuse, before anything is written, a zip the strict reader would refuse: too many entries, a long
+    name, a member or a total beyond the limits (which also keeps the zip below zip64)."""
+    if len(names) > limits.MAX_ENTRIES + 1:
+        raise TooLarge(f"A bundle holds at most {limits.MAX_ENTRIES:,} files; this one would hold {len(names):,}. "
+                       "Nothing was written.")
+    for name in names:
+        if len(name) > limits.MAX_NAME_CHARS:
+            raise TooLarge(f"The file name {name[:80]}… is too long for a bundle. Nothing was written.")
+    for name, size in zip(names, sizes, strict=True):
+        if size is not None and size > limits.MAX_MEMBER_BYTES:
+            raise TooLarge(f"{name.rsplit('/', 1)[-1]} is {limits.human(size)}; a bundle file may hold at most "
+                           f"{limits.human(limits.MAX_MEMBER_BYTES)}. Nothing was written.")
+    total = sum(s or 0 for s in sizes)
+    if total > limits.MAX_TOTAL_BYTES:
+        raise TooLarge(f"The bundle would hold {limits.human(total)}; a bundle may hold at most "
+                       f"{limits.human(limits.MAX_TOTAL_BYTES)}. Nothing was written.")
+
+
 def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime, *,
               cancel: Callable[[], bool] | None = None,
-              progress: Callable[[float], None] | None = None) -> None:
+              progress: Callable[[float], None] | None = None,
+              sizes: dict[str, int] | None = None,
+              sink: Callable[[Path], AbstractContextManager[BinaryIO]] | None = None) -> None:
     """Write `entries` (name, content) as a canonical zip at `out`, atomically: the zip appears complete or not
-    at all. A temporary file in the destination folder is renamed over `out` only after it is synced."""
-    names = [n for n, _ in entries]
-    if len(set(names)) != len(names):
-        raise ValueError("duplicate entry names")
-    out = Path(out)
-    date_time = zip_date_time(moment)
-    total = sum(_size(s) or 0 for _, s in entries) or 1
-    done = 0
-    with atomic_output(out) as raw:
-        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            for name, source in sorted(entries, key=lambda e: e[0]):
-                zi = zipfile.ZipInfo(name, date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.create_system = 3
-                zi.external_attr = FILE_MODE << 16
-                size = _size(source)
-                if size is not None:
-                    zi.file_size = size
-                with zf.open(zi, "w", force_zip64=False) as dst:
-                    for chunk in _chunks(source):
-                        if cancel is not None and cancel():
-                            raise Cancelled("Stopped; no bundle was written.")
-                        dst.write(chunk)
-                        done += len(chunk)
-                        if progress is not None:
-                            progress(min(1.0, done / total))
+    at all (zipcopy.write_members). `sizes`: the sizes of callable sources, when known, so the limits are
+    checked before writing; a source that turns out longer than the limits stops the write. `sink`: what the
+    zip is written through instead of a temp file renamed into place (an encrypting stream)."""
+    from redactor.bundle.zipcopy import write_members
+
+    if sink is None:
+        write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes)
+    else:
+        write_members(out, entries, moment, cancel=cancel, progress=progress, sizes=sizes, sink=sink)
 
 
 # --- strict reading --------------------------------------------------------------------------------------
@@ -140,12 +152,24 @@ class Layout:
 
 def name_problem(name: str) -> str | None:
     """Why an entry name is unsafe to extract, or None. Checked before anything is read."""
+    if len(name) > limits.MAX_NAME_CHARS:
+        return f"entry '{name[:80]}…' has a longer name than a bundle uses"
     if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         return f"entry '{name}' has an absolute or Windows path"
     if any(part in ("..", ".", "") for part in name.rstrip("/").split("/")):
         return f"entry '{name}' escapes its folder ('..' or empty path part)"
     if not _SAFE_NAME.match(name.rstrip("/")):
         return f"entry '{name}' has characters a bundle never uses"
+    return None
+
+
+def size_problem(name: str, csize: int, usize: int) -> str | None:
+    """Why an entry's declared sizes are beyond what the app writes or deflate can produce, or None."""
+    if usize > limits.MAX_MEMBER_BYTES:
+        return (f"entry '{name}' claims {limits.human(usize)}; a bundle file holds at most "
+                f"{limits.human(limits.MAX_MEMBER_BYTES)}")
+    if usize > (csize + 1) * limits.MAX_DEFLATE_RATIO:
+        return f"entry '{name}' claims more than its compressed data can hold (a zip bomb or a damaged header)"
     return None
 
 
@@ -160,20 +184,37 @@ def type_problem(name: str, external_attr: int, create_system: int) -> str | Non
     return None
 
 
+def _end_record(fh: BinaryIO, size: int, problems: list[str]) -> tuple[int, int, int] | None:
+    """(entries, directory size, directory offset) from the end record, or None (the reason in `problems`)
+    when there is none or it is beyond the limits: then nothing else of the zip is read."""
+    if size < _EOCD.size:
+        problems.append("not a zip file")
+        return None
+    fh.seek(size - _EOCD.size)
+    sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment_len = _EOCD.unpack(fh.read(_EOCD.size))
+    if sig != b"PK\x05\x06" or comment_len:
+        problems.append("not a bundle zip (no end record where expected: trailing data, a comment or not a zip "
+                        "at all)")
+        return None
+    if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
+        problems.append("the zip's end record was altered")
+    if n_total > limits.MAX_ENTRIES + 1:
+        problems[:] = [f"the zip holds {n_total:,} entries; a bundle holds at most {limits.MAX_ENTRIES:,} files"]
+        return None
+    if cd_size > (limits.MAX_ENTRIES + 1) * (_CDIR.size + limits.MAX_NAME_CHARS):
+        problems[:] = ["the zip's directory is larger than a bundle's (names longer than a bundle uses)"]
+        return None
+    return n_total, cd_size, cd_offset
+
+
 def read_layout(path: Path) -> Layout:
     """Parse the zip's records and check them against the canonical form. Content is not read here."""
     problems: list[str] = []
-    size = path.stat().st_size
     with path.open("rb") as fh:
-        if size < _EOCD.size:
-            return Layout([], ["not a zip file"])
-        fh.seek(size - _EOCD.size)
-        sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment_len = _EOCD.unpack(fh.read(_EOCD.size))
-        if sig != b"PK\x05\x06" or comment_len:
-            return Layout([], ["not a bundle zip (no end record where expected: trailing data, a comment or "
-                               "not a zip at all)"])
-        if disk or cd_disk or n_here != n_total or cd_offset + cd_size != size - _EOCD.size:
-            problems.append("the zip's end record was altered")
+        end = _end_record(fh, path.stat().st_size, problems)
+        if end is None:
+            return Layout([], problems)
+        n_total, cd_size, cd_offset = end
         fh.seek(cd_offset)
         cdir = fh.read(cd_size)
         entries: list[Entry] = []
@@ -193,7 +234,7 @@ def read_layout(path: Path) -> Layout:
             if sig != b"PK\x01\x02":
                 problems.append("the zip's central directory is damaged")
                 break
-            bad = name_problem(name) or type_problem(name, eattr, made >> 8)
+            bad = name_problem(name) or type_problem(name, eattr, made >> 8) or size_problem(name, csize, usize)
             if bad:
                 problems.append(bad)
                 continue
@@ -222,6 +263,10 @@ def read_layout(path: Path) -> Layout:
             problems.append("the zip's central directory has extra bytes")
         if entries and expect_offset != cd_offset:
             problems.append("unexpected bytes between the last entry and the zip's directory")
+        total = sum(e.usize for e in entries)
+        if total > limits.MAX_TOTAL_BYTES:
+            problems.append(f"the zip's files add up to {limits.human(total)}; a bundle holds at most "
+                            f"{limits.human(limits.MAX_TOTAL_BYTES)}")
         names = [e.name for e in entries]
         if names != sorted(set(names)):
             problems.append("entries are duplicated or not in the order this tool writes them")
@@ -263,7 +308,7 @@ def iter_content(path: Path, entry: Entry) -> Iterator[bytes]:
         fh.seek(entry.data_offset)
         left = entry.csize
         while left > 0:
-            chunk = fh.read(min(CHUNK, left))
+            chunk = fh.read(min(IN_CHUNK, left))
             if not chunk:
                 raise BadInput(f"entry '{entry.name}' is truncated")
             left -= len(chunk)

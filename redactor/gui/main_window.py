@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
             apply_theme(app, name)
 
     def about_text(self) -> str:
-        from redactor.cli import version_text
+        from redactor.versions import version_text
 
         return version_text()
 

@@ -11,23 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROLES = {"buyer": "BTC buyer", "seller": "BTC seller"}
-
-KIND_LABELS = {
-    "trade-details": "Trade details",
-    "dispute-details": "Dispute details",
-    "chat-first-message": "First chat message",
-    "error-popup": "Error popup",
-    "other": "Other",
-}
-
 
 @dataclass
 class Shot:
     """One screenshot: the original file, its kind, and (after OCR) the boxes the user keeps."""
 
     path: Path
-    kind: str = "trade-details"
+    kind: str = "other"  # recognised by the first reading unless `kind_chosen`
+    kind_chosen: bool = False  # the user (or the caller) chose the kind: a reading does not change it
     redaction: Any = None  # redactor.image.redact.Redaction once detection finished
     boxes: list[Any] | None = None  # the boxes shown in the editor; None until detection finished
     preview: Any = None  # QImage of the original, made in the worker

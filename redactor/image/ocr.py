@@ -2,8 +2,8 @@
 
 `TesseractOcr` prepares the image (`preprocess`), cuts it into strips read side by side, and parses
 Tesseract's TSV word boxes. Tesseract itself runs single-threaded (OMP_THREAD_LIMIT=1: on a 2-core machine
-OpenMP makes one call several times slower and fights our own parallelism) behind a `Runner`: in this process
-through libtesseract (`tesslib`), or as a program (`tessproc`) where the library cannot be loaded.
+OpenMP makes one call several times slower and fights our own parallelism) behind a `Runner`
+(`redactor/image/engines`): in this process through tesserocr, or as a program where tesserocr cannot run.
 Words are always returned in the coordinates of the image passed in, whatever preprocessing happened.
 """
 from __future__ import annotations
@@ -12,17 +12,26 @@ import csv
 import io
 import os
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from redactor.errors import RedactorError
-from redactor.image import preprocess, tesslib
-from redactor.image.tessproc import ProcessRunner
+from redactor.image import preprocess
+from redactor.image.engines import Backend, Runner, make_runner
 
 # Below this many pixels (after preprocessing) one image is not cut into strips (200_000 was tried: no faster).
 SPLIT_MIN_PIXELS = 600_000
+# Second look: a short word read with less than this confidence is often a misread label (Tesseract 5.5 reads
+# a dimmed "BIC" beside a field border as "fe" at 28 %); read alone, 2x larger, as one line, it is "BIC" at 92 %.
+SECOND_LOOK_BELOW_CONF = 40.0
+SECOND_LOOK_MAX_CHARS = 6  # labels are short; long low-confidence words are hashes and noise
+SECOND_LOOK_MAX_WORDS = 8  # bounds the extra time per image (each is one small Tesseract read)
+SECOND_LOOK_GAIN = 20.0  # the re-read replaces the word only when Tesseract is this much surer of it
+SECOND_LOOK_PSM = 7  # one text line
+SECOND_LOOK_PAD = 4  # pixels of context kept around the word's box
+SECOND_LOOK_BORDER = 10  # white margin around the enlarged crop (Tesseract reads badly at an image edge)
 
 
 class RectEdges:
@@ -135,27 +144,15 @@ def blank_split_rows(gray: np.ndarray, parts: int) -> list[int]:
     return cuts
 
 
-class Runner(Protocol):
-    """A Tesseract back-end: reads prepared strips, TSV out, in order."""
-
-    def usable(self) -> bool:
-        """False when it was made in a parent process before a fork: the engine then makes a new one."""
-
-    def warm(self, count: int) -> None: ...
-
-    def read(self, strips: list[Image.Image]) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-
 class TesseractOcr:
     """Tesseract with preprocessing (dark theme -> inverted, small text -> upscaled 2x).
 
-    Back-end: libtesseract inside this process when it loads (`tesslib`: each model loads once per process),
-    else Tesseract processes started ahead of need (`tessproc`); `backend="process"` forces the latter."""
+    Back-end: Tesseract inside this process through tesserocr when it loads (each model loads once per
+    process), else Tesseract processes started ahead of need; `backend="process"` forces the latter,
+    `backend="library"` the former (an error where it cannot run)."""
 
     def __init__(self, lang: str = "eng", *, preprocess_image: bool = True, psm: int = 3,
-                 jobs: int | None = None, backend: Literal["library", "process"] | None = None) -> None:
+                 jobs: int | None = None, backend: Backend | None = None) -> None:
         self.lang = lang
         self.preprocess_image = preprocess_image
         self.psm = psm
@@ -164,19 +161,16 @@ class TesseractOcr:
         self.jobs = jobs or min(2, os.cpu_count() or 1)
         if backend not in ("library", "process", None):
             raise ValueError(f"unknown OCR back-end {backend!r}")
-        self.backend = backend  # None: the library when it loads, else processes
+        self.backend = backend  # None: BISQ_REDACTOR_OCR_BACKEND, else in process when it can, else processes
         self._runner: Runner | None = None
+        self._line_runner: Runner | None = None
 
     def runner(self) -> Runner:
         """The back-end, chosen on first use. Raises TesseractMissing when there is no Tesseract."""
         if self._runner is not None and not self._runner.usable():  # made in a parent process before a fork
             self._runner = None
         if self._runner is None:
-            if self.backend == "library":
-                self._runner = tesslib.LibraryRunner(tesslib.required_pool(self.lang, self.psm))
-            else:
-                pool = tesslib.library_pool(self.lang, self.psm) if self.backend is None else None
-                self._runner = tesslib.LibraryRunner(pool) if pool else ProcessRunner(self.lang, self.psm)
+            self._runner = make_runner(self.lang, self.psm, self.backend)
         return self._runner
 
     def warm(self, count: int) -> None:
@@ -186,8 +180,9 @@ class TesseractOcr:
 
     def close(self) -> None:
         """Stop the processes warm() started (loaded library models stay for the next screenshot)."""
-        if self._runner is not None:
-            self._runner.close()
+        for runner in (self._runner, self._line_runner):
+            if runner is not None:
+                runner.close()
 
     def words(self, image: Image.Image) -> list[Word]:
         if self.preprocess_image:
@@ -202,7 +197,33 @@ class TesseractOcr:
         words: list[Word] = []
         for top, tsv in zip(bounds, self.runner().read(strips), strict=False):
             words.extend(parse_tsv(tsv, dy=top))
+        words = self._second_look(gray, words)
         return [scale_word(w, scale) for w in tighten(words, arr)]
+
+    def _second_look(self, gray: Image.Image, words: list[Word]) -> list[Word]:
+        """Read the least sure short words again, each alone and enlarged (see SECOND_LOOK_*)."""
+        unsure = [i for i, w in enumerate(words) if w.conf < SECOND_LOOK_BELOW_CONF and w.h >= 6
+                  and len(w.text) <= SECOND_LOOK_MAX_CHARS and any(ch.isalnum() for ch in w.text)]
+        unsure = sorted(unsure, key=lambda i: words[i].conf)[:SECOND_LOOK_MAX_WORDS]
+        if not unsure:
+            return words
+        if self._line_runner is None or not self._line_runner.usable():
+            self._line_runner = make_runner(self.lang, SECOND_LOOK_PSM, self._runner.name if self._runner else None)
+        crops = [_enlarged(gray, words[i]) for i in unsure]
+        out = list(words)
+        for i, tsv in zip(unsure, self._line_runner.read(crops), strict=True):
+            again = parse_tsv(tsv)
+            if len(again) == 1 and again[0].conf >= words[i].conf + SECOND_LOOK_GAIN:
+                out[i] = Word(again[0].text, words[i].x, words[i].y, words[i].w, words[i].h, again[0].conf)
+        return out
+
+
+def _enlarged(gray: Image.Image, w: Word) -> Image.Image:
+    box = (max(0, w.x - SECOND_LOOK_PAD), max(0, w.y - SECOND_LOOK_PAD), min(gray.width, w.x1 + SECOND_LOOK_PAD),
+           min(gray.height, w.y1 + SECOND_LOOK_PAD))
+    crop = gray.crop(box)
+    crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.LANCZOS)
+    return ImageOps.expand(crop, SECOND_LOOK_BORDER, fill=255)
 
 
 def scale_word(w: Word, scale: float) -> Word:

@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
 from redactor.fsutil import check_output_path, write_bytes_atomic
-from redactor.image import preprocess
+from redactor.image import kinds, preprocess
 from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected, known_tokens
 from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
@@ -63,6 +63,7 @@ class Redaction:
     problems: list[str]
     # What was hidden, normalised, so verification can check it is gone. In memory only; never serialised.
     secrets: list[str] = field(default_factory=list, repr=False, compare=False)
+    kind: str = kinds.OTHER  # what the screenshot shows, recognised from the same OCR pass (kinds.recognise)
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -450,7 +451,8 @@ def detect(image: Image.Image, *, ocr: OcrEngine | None = None, known: Sequence[
     # Verification also looks for every known value, not only those detection read: one it misread is
     # caught if the second pass reads it (all-digit ones only when too long to be an amount).
     secrets = sorted(set(secrets) | {t for t in tokens if not t.isdigit() or len(t) >= 10})
-    return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets)
+    return Redaction(image.width, image.height, boxes, verified=False, problems=[], secrets=secrets,
+                     kind=kinds.recognise_words(words).kind)
 
 
 # --- rendering -------------------------------------------------------------------------------------------
@@ -611,7 +613,7 @@ def _redact(image: Image.Image, ocr: OcrEngine | None, known: Sequence[str], *,
             log.info("verification round %d: %s; widening", rounds + 1, ", ".join(problems))
             boxes = _widen(boxes, leaks, image.width, image.height)
     result = Redaction(image.width, image.height, boxes, verified=not problems, problems=problems,
-                       secrets=red.secrets)
+                       secrets=red.secrets, kind=red.kind)
     if problems:
         raise UnsafeRedaction("Personal data could still be read after redacting this screenshot ("
                               + "; ".join(problems) + "); it was not saved. Crop it or mark the areas by hand.",

@@ -1,7 +1,8 @@
-"""Find the Tesseract binary: the copy bundled with the installed app first, then PATH.
+"""Find the Tesseract program for the fallback back-end (`engines/process_engine.py`): BISQ_REDACTOR_TESSERACT,
+then a copy under `resources/tesseract/` (an installer may ship one beside its `tessdata/`), then PATH.
 
-Installers put Tesseract under `resources/tesseract/` (binary, its libraries and `tessdata/`), so the app
-never depends on (or is confused by) a system Tesseract of another version.
+The installers run OCR in process through the tesserocr wheel and ship only `tessdata/` there; the program is
+what a source install on a platform without a tesserocr wheel (Intel Macs, ARM Linux) uses.
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ class TesseractBinary:
         env["OMP_THREAD_LIMIT"] = "1"
         if self.tessdata_dir is not None:
             env["TESSDATA_PREFIX"] = str(self.tessdata_dir)
-        if self.bundled:
-            lib_dir = str(self.command.parent)
-            key = "DYLD_LIBRARY_PATH" if sys.platform == "darwin" else "LD_LIBRARY_PATH"
-            if not sys.platform.startswith("win"):
-                # A frozen app's loader points LD_LIBRARY_PATH at its own _internal/ libraries and keeps the
-                # user's value in *_ORIG; Tesseract gets its own folder plus the user's value, never _internal/.
-                inherited = env.get(key + "_ORIG", "") if getattr(sys, "frozen", False) else env.get(key, "")
-                env[key] = lib_dir + (os.pathsep + inherited if inherited else "")
+        key = "DYLD_LIBRARY_PATH" if sys.platform == "darwin" else "LD_LIBRARY_PATH"
+        frozen = getattr(sys, "frozen", False) and not sys.platform.startswith("win")
+        # A frozen app's loader points LD_LIBRARY_PATH at its own _internal/ libraries and keeps the user's value
+        # in *_ORIG: a Tesseract program gets the user's value back, never _internal/ (its libstdc++, zlib...).
+        inherited = env.get(key + "_ORIG", "") if frozen else env.get(key, "")
+        if self.bundled and not sys.platform.startswith("win"):
+            lib_dir = str(self.command.parent)  # a bundled copy's libraries sit beside it
+            inherited = lib_dir + (os.pathsep + inherited if inherited else "")
+        if inherited:
+            env[key] = inherited
+        else:
+            env.pop(key, None)
         return env
 
 

@@ -8,6 +8,7 @@ a phone number, or another account handle).
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,36 @@ def localized_detail_labels() -> dict[str, str]:
     return out
 
 
+def strong_label(label: str) -> bool:
+    """A label distinctive enough to mark a line as payment details on its own (`Account owner full name`,
+    `IBAN`, `E-Mail oder Telefonnummer`); single short words (`Name`, `Bank`, `City`) count only on a line that
+    is payment details anyway, as ordinary log text uses them too."""
+    return " " in label or len(label) >= STRONG_LABEL_LENGTH or (label.isupper() and len(label) >= 3)
+
+
+STRONG_LABEL_LENGTH = 8  # "Kontonummer", "Cadastro": long single words are field labels, not log words
+
+
+def reversed_trie(words: list[bytes]) -> bytes:
+    """A regex matching any of `words` written backwards, as a trie (one alternative per next byte): `re` tries
+    a plain alternation of 600 labels one by one at every position, a trie in a few steps."""
+    root: dict[int, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = root
+        for c in reversed(w):
+            node = node.setdefault(c, {})
+        node[-1] = {}
+
+    def build(node: dict) -> bytes:  # type: ignore[type-arg]
+        alts = [re.escape(bytes([c])) + build(child) for c, child in sorted(node.items()) if c >= 0]
+        if not alts:
+            return b""
+        body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+        return b"(?:" + body + b")?" if -1 in node else body
+
+    return build(root)
+
+
 # Literal snippets (lower-cased) that mark a log line as carrying a payload dump or one-line payment details.
 # In Bisq logs these only come through `peersPaymentAccountPayload …(…)` dumps and `paymentAccountPayload=…`
 # (facts.md 3a): "accountpayload" covers both, the salt map and SWIFT included. Each trigger costs a pass over
@@ -110,3 +141,8 @@ PAYMENT_TRIGGERS: tuple[bytes, ...] = (b"accountpayload",)
 
 # Words that make a bare national-format number in the same line a phone number.
 PHONE_TRIGGERS: tuple[bytes, ...] = (b"call ", b"phone", b"mobile")  # not "call": "callback", "Callable"
+
+# Words that mark a Tor bridge line (torrc `Bridge obfs4 ...`, Bisq's `Using bridges: ...`, an obfs4 `cert=`):
+# its address, fingerprint and cert are personal. A line without them (`obfs4 1.2.3.4:443 <fingerprint>`, as
+# users paste it; meek, snowflake, webtunnel) is found from its address: an IP:port followed by a fingerprint.
+BRIDGE_TRIGGERS: tuple[bytes, ...] = (b"bridge", b"cert=")

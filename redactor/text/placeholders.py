@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redactor.fsutil import write_bytes_atomic
+from redactor.text.spans import printable
 
 # Every category a report can count. `user` (the OS user name) is always `<user>`: it is the trader's own.
 KINDS = ("name", "email", "phone", "iban", "account", "address", "bank", "text", "payment", "salt", "ip",
@@ -63,6 +64,10 @@ class PlaceholderTable:
     def add_all(self, items: Iterable[tuple[str, str]]) -> list[str]:
         return [self.get(kind, canon) for kind, canon in items]
 
+    def items(self) -> list[tuple[str, str]]:
+        """Every (kind, canonical value) in the table, in the order they got their placeholder."""
+        return list(self._by_value)
+
     def to_map(self) -> dict[str, list[str]]:
         """placeholder -> the canonical values it stands for (several only for `<user>`)."""
         out: dict[str, list[str]] = {}
@@ -75,10 +80,11 @@ class PlaceholderTable:
 
 
 def write_map(path: Path, table: PlaceholderTable) -> None:
-    """Write the value map (private: mode 600) atomically. Never put this file into a bundle."""
+    """Write the value map (private: mode 600) atomically. Never put this file into a bundle. A value holding
+    bytes that are not UTF-8 (a Latin-1 user name in a path) is written with them as `\\xNN`."""
     doc = {
         "about": "Private map of the placeholders in your sanitized logs to the values they replaced. Keep it on "
                  "your computer; it lets you answer a support agent's question about e.g. <iban-1>. Never send it.",
-        "placeholders": table.to_map(),
+        "placeholders": {ph: [printable(v) for v in values] for ph, values in table.to_map().items()},
     }
     write_bytes_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"), mode=0o600)

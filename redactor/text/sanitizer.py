@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -29,8 +30,11 @@ from typing import BinaryIO, Protocol, TypeVar
 
 from redactor.bisq.datadir import containing_data_dir
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
-from redactor.text.detectors import Hit, Scanner, entry_boundary, user_names_in
+from redactor.text.detectors import Hit, Scanner, entry_boundary
+from redactor.text.known import PROPAGATED, Item, KnownValues, matcher_for
 from redactor.text.placeholders import PlaceholderTable, write_map
+from redactor.text.spans import Raw, enc
+from redactor.text.userpaths import bare_usable, user_prop_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -123,7 +127,10 @@ def _splice(block: bytes, hits: list[Hit], emit: Emit, out_pos: int, counts: Cou
 
 def _sanitize_stream(src: _Readable, dst: BinaryIO, scanner: Scanner, emit: Emit,
                      cancel: Callable[[], bool] | None = None,
-                     after_block: Callable[[], None] | None = None) -> tuple[int, Counter[str]]:
+                     after_block: Callable[[], None] | None = None,
+                     learnt: Iterator[tuple[int, list[Raw]]] | None = None) -> tuple[int, Counter[str]]:
+    """`learnt`: per block, its length and what the detectors found in the learn step (a block whose length
+    differs, the file having changed in between, is detected afresh)."""
     counts: Counter[str] = Counter()
     lines = 0
     out_pos = 0
@@ -133,7 +140,14 @@ def _sanitize_stream(src: _Readable, dst: BinaryIO, scanner: Scanner, emit: Emit
             raise SanitizeCancelled("Cancelled; no sanitized logs were written.")
         lines += block.count(b"\n")
         last = block
-        hits = scanner.scan(block)
+        raw = None
+        if learnt is not None:
+            blen, found = next(learnt, (-1, []))
+            if blen == len(block):
+                raw = found
+            else:
+                learnt = None  # the file changed since: every later block is detected afresh
+        hits = scanner.scan(block, raw)
         out = _splice(block, hits, emit, out_pos, counts) if hits else block
         dst.write(out)
         out_pos += len(out)
@@ -162,15 +176,73 @@ class _Reader:
             raise _ReadError(_reason(exc)) from exc
 
 
-def learn_user_names(path: Path) -> set[str]:
+class _Limited:
+    """Reads at most `size` bytes: the scan step sees exactly what the learn step saw, even when Bisq appends
+    to the log meanwhile."""
+
+    def __init__(self, fh: _Readable, size: int) -> None:
+        self._fh, self._left = fh, size
+
+    def read(self, n: int) -> bytes:
+        data = self._fh.read(min(n, self._left)) if self._left > 0 else b""
+        self._left -= len(data)
+        return data
+
+
+@dataclass
+class _Learned:
+    names: set[str]  # OS user names from home paths and `user.name=`
+    values: list[Item]  # personal values found, in order of first appearance
+    size: int  # bytes read
+    error: str | None = None
+
+
+def _learn_worker(src: str, spill: str) -> _Learned:
+    """Step 0: run every detector over the file once; what they found is spilled per block for the scan step
+    (which then only adds the case's known values), and the values and user names are returned."""
+    scanner = Scanner()
     names: set[str] = set()
+    values: dict[Item, None] = {}
+    size = 0
     try:
-        with open(path, "rb") as fh:
-            for block in iter_blocks(fh):
-                names |= user_names_in(block)
-    except OSError:
-        pass  # reported by the scan step
-    return names
+        with open(src, "rb") as fin, open(spill, "wb") as fsp:
+            for block in iter_blocks(_Reader(fin)):
+                size += len(block)
+                raw = scanner.detect(block)
+                pickle.dump((len(block), raw), fsp, protocol=pickle.HIGHEST_PROTOCOL)
+                names |= user_prop_names(block)
+                for h in raw:
+                    if h[2] == "user":
+                        names.add(h[3])
+                    elif h[2] in PROPAGATED:
+                        values.setdefault((h[2], h[3]), None)
+    except (OSError, _ReadError) as exc:
+        _unlink(spill)
+        return _Learned(set(), [], 0, error=str(exc) if isinstance(exc, _ReadError) else _reason(exc))
+    return _Learned(names, list(values), size)
+
+
+def _learnt_blocks(spill: str) -> Iterator[tuple[int, list[Raw]]]:
+    with open(spill, "rb") as fsp:
+        while True:
+            try:
+                yield pickle.load(fsp)
+            except EOFError:
+                return
+
+
+def _known_items(known_values: Iterable[str], explicit: Sequence[str], learnt: Sequence[_Learned],
+                 table: PlaceholderTable) -> tuple[Item, ...]:
+    """The case's known values: from outside first (exact), then the user names, then what the detectors
+    found in each file, in file order (the order decides which value a shared spelling stands for)."""
+    known = KnownValues()
+    known.add_texts(known_values)
+    known.add_users(explicit)
+    known.add_users(sorted({n for r in learnt for n in r.names if bare_usable(n)}))
+    known.update(table.items())
+    for r in learnt:
+        known.update(r.values)
+    return tuple(known.items())
 
 
 # --- parallel steps (top-level functions: they run in worker processes) ------------------------------------
@@ -184,8 +256,8 @@ class _Scanned:
     error: str | None = None
 
 
-def _scan_worker(src: str, part: str, spill: str, user_names: list[str]) -> _Scanned:
-    scanner = Scanner(user_names)
+def _scan_worker(src: str, part: str, spill: str, learnt_spill: str, size: int, items: tuple[Item, ...]) -> _Scanned:
+    scanner = Scanner(matcher_for(items) if items else None)
     local: dict[tuple[str, str], int] = {}
     values: list[tuple[str, str]] = []
     pending = array("q")
@@ -214,7 +286,8 @@ def _scan_worker(src: str, part: str, spill: str, user_names: list[str]) -> _Sca
                     pending.tofile(fspill)
                     del pending[:]
 
-            lines, counts = _sanitize_stream(_Reader(fin), fout, scanner, emit, after_block=flush)
+            lines, counts = _sanitize_stream(_Limited(_Reader(fin), size), fout, scanner, emit,
+                                             after_block=flush, learnt=_learnt_blocks(learnt_spill))
     except _ReadError as exc:
         _unlink(part, spill)
         return _Scanned(0, {}, [], 0, error=str(exc))
@@ -280,16 +353,22 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
                   map_path: Path | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   cancel: Callable[[], bool] | None = None,
-                  table: PlaceholderTable | None = None) -> SanitizeReport:
+                  table: PlaceholderTable | None = None,
+                  known_values: Iterable[str] = ()) -> SanitizeReport:
     """Sanitize `inputs` into `out_dir/<out_names[i] or inputs[i].name>`.
 
     `user_names`: OS user names to remove besides those learnt from home paths in the logs. `workers`: processes
     (default: up to DEFAULT_WORKERS; 1 = in this process). `map_path`: where
     to write the private value -> placeholder map (only there; never into a bundle). `progress(done, total)`
-    counts steps, two per file (scan, write). An unreadable input is reported in its FileReport and skipped;
+    counts steps, three per file (learn, scan, write). An unreadable input is reported in its FileReport and skipped;
     a failure to write (out_dir missing or read-only, disk full) raises OutputError, and cancelling raises
     SanitizeCancelled - both leave no output file behind. `table`: share placeholders with later
-    `sanitize_text` calls (the bundle's description), so `<email-1>` means one value everywhere.
+    `sanitize_text` calls (the bundle's description), so `<email-1>` means one value everywhere; the values
+    in it are also looked for (known.py). `known_values`: values known to be personal from outside (the
+    trade's payment data read from Bisq's files), looked for in every spelling in every file.
+
+    Every value a detector finds in any file is looked for in every line of every file (known.py), with
+    the placeholder it got where it was found.
     """
     inputs = [Path(p) for p in inputs]
     names = list(out_names) if out_names is not None else [p.name for p in inputs]
@@ -311,7 +390,7 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
     if map_path is not None and _resolve(map_path) in resolved_inputs | {_resolve(d) for d in dsts}:
         raise UnsafeOutput("The placeholder map must not replace a log file.")
 
-    total_steps = 2 * len(inputs)
+    total_steps = 3 * len(inputs)
     done = 0
 
     def step() -> None:
@@ -328,12 +407,9 @@ def sanitize_logs(inputs: Sequence[Path], out_dir: Path, *, out_names: Sequence[
     n_workers = min(workers or min(os.cpu_count() or 1, DEFAULT_WORKERS), len(inputs))
     table = table if table is not None else PlaceholderTable()
     written: list[Path] = []
+    run = _Run(inputs, dsts, names, user_names, list(known_values), table, written, step, check_cancel)
     try:
-        if n_workers <= 1:
-            report = _run_serial(inputs, dsts, names, user_names, table, written, step, check_cancel, cancel)
-        else:
-            report = _run_parallel(inputs, dsts, names, user_names, table, written, step, check_cancel,
-                                   n_workers)
+        report = _run_serial(run, cancel) if n_workers <= 1 else _run_parallel(run, n_workers)
         if map_path is not None:
             write_map(Path(map_path), table)
     except BaseException:
@@ -358,98 +434,139 @@ def _write_error(dst: Path, exc: OSError) -> OutputError:
                        "another folder.")
 
 
-def _run_serial(inputs: list[Path], dsts: list[Path], names: list[str], user_names: Sequence[str],
-                table: PlaceholderTable, written: list[Path], step: Callable[[], None],
-                check_cancel: Callable[[], None], cancel: Callable[[], bool] | None) -> SanitizeReport:
-    learnt = set(user_names)
-    for p in inputs:
-        learnt |= learn_user_names(p)
-    scanner = Scanner(learnt)
+@dataclass
+class _Run:
+    """One sanitize_logs call: its files and what every step shares."""
+    inputs: list[Path]
+    dsts: list[Path]
+    names: list[str]
+    user_names: Sequence[str]
+    known_values: Sequence[str]
+    table: PlaceholderTable
+    written: list[Path]
+    step: Callable[[], None]
+    check_cancel: Callable[[], None]
+
+    def learnt_spill(self, i: int) -> Path:
+        return self.dsts[i].with_name(f".{self.dsts[i].name}.learn")
+
+    def error(self, i: int, reason: str) -> FileReport:
+        return FileReport(self.names[i], 0, {}, error=f"cannot read {self.inputs[i].name}: {reason}")
+
+
+def _learn_all(run: _Run, results: Iterable[_Learned]) -> tuple[list[_Learned], tuple[Item, ...]]:
+    learnt = []
+    for res in results:
+        learnt.append(res)
+        run.step()
+        run.check_cancel()
+    return learnt, _known_items(run.known_values, run.user_names, learnt, run.table)
+
+
+def _run_serial(run: _Run, cancel: Callable[[], bool] | None) -> SanitizeReport:
+    spills = [run.learnt_spill(i) for i in range(len(run.inputs))]
+    run.written.extend(spills)
+    learnt, items = _learn_all(run, (_learn_worker(str(src), str(sp)) for src, sp in zip(run.inputs, spills,
+                                                                                         strict=True)))
+    scanner = Scanner(matcher_for(items) if items else None)
     cache: dict[tuple[str, str], bytes] = {}
 
     def emit(kind: str, canon: str, _pos: int) -> bytes:
         ph = cache.get((kind, canon))
         if ph is None:
-            ph = cache[(kind, canon)] = table.get(kind, canon).encode()
+            ph = cache[(kind, canon)] = run.table.get(kind, canon).encode()
         return ph
 
-    report = SanitizeReport(user_names=learnt)
-    for src, dst, name in zip(inputs, dsts, names, strict=True):
-        check_cancel()
+    report = SanitizeReport(user_names=_report_names(set().union(*(r.names for r in learnt)), run.user_names))
+    for i, (src, dst, name) in enumerate(zip(run.inputs, run.dsts, run.names, strict=True)):
+        run.check_cancel()
         part, _spill = _part_paths(dst)
+        if learnt[i].error is not None:
+            report.files.append(run.error(i, str(learnt[i].error)))
+            run.step()
+            run.step()
+            continue
         try:
             fin = open(src, "rb")  # noqa: SIM115
         except OSError as exc:
-            report.files.append(FileReport(name, 0, {}, error=f"cannot read {src.name}: {_reason(exc)}"))
-            step()
-            step()
+            report.files.append(run.error(i, _reason(exc)))
+            run.step()
+            run.step()
             continue
-        written.append(part)
+        run.written.append(part)
         try:
             with fin, open(part, "wb") as fout:
-                lines, counts = _sanitize_stream(_Reader(fin), fout, scanner, emit, cancel)
+                lines, counts = _sanitize_stream(_Limited(_Reader(fin), learnt[i].size), fout, scanner, emit,
+                                                 cancel, learnt=_learnt_blocks(str(spills[i])))
         except _ReadError as exc:
             _unlink(part)
-            report.files.append(FileReport(name, 0, {}, error=f"cannot read {src.name}: {exc}"))
-            step()
-            step()
+            report.files.append(run.error(i, str(exc)))
+            run.step()
+            run.step()
             continue
         except OSError as exc:
             raise _write_error(dst, exc) from exc
-        step()
+        _unlink(spills[i])
+        run.step()
         try:
             os.replace(part, dst)
         except OSError as exc:
             raise _write_error(dst, exc) from exc
-        written.append(dst)
+        run.written.append(dst)
         report.files.append(FileReport(name, lines, dict(counts)))
-        step()
+        run.step()
     return report
 
 
-def _run_parallel(inputs: list[Path], dsts: list[Path], names: list[str], user_names: Sequence[str],
-                  table: PlaceholderTable, written: list[Path], step: Callable[[], None],
-                  check_cancel: Callable[[], None], n_workers: int) -> SanitizeReport:
+def _run_parallel(run: _Run, n_workers: int) -> SanitizeReport:
     ctx = get_context("spawn")  # no fork: safe under Qt and in frozen apps
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx)
     try:
-        learnt = set(user_names)
-        for found in pool.map(learn_user_names, inputs):
-            learnt |= found
-        check_cancel()
-        parts = [_part_paths(d) for d in dsts]
+        spills = [run.learnt_spill(i) for i in range(len(run.inputs))]
+        run.written.extend(spills)
+        learn_futs = [pool.submit(_learn_worker, str(src), str(sp)) for src, sp in zip(run.inputs, spills,
+                                                                                       strict=True)]
+        learnt, items = _learn_all(run, (_wait(f, d, run.check_cancel) for f, d in zip(learn_futs, run.dsts,
+                                                                                          strict=True)))
+        parts = [_part_paths(d) for d in run.dsts]
         for part, spill in parts:
-            written.extend((part, spill))
-        futures = [pool.submit(_scan_worker, str(src), str(part), str(spill), sorted(learnt))
-                   for src, (part, spill) in zip(inputs, parts, strict=True)]
+            run.written.extend((part, spill))
+        futures = [pool.submit(_scan_worker, str(src), str(part), str(spill), str(sp), lrn.size, items)
+                   if lrn.error is None else None
+                   for src, (part, spill), sp, lrn in zip(run.inputs, parts, spills, learnt, strict=True)]
         scanned: list[_Scanned] = []
-        for fut, dst in zip(futures, dsts, strict=True):
-            scanned.append(_wait(fut, dst, check_cancel))
-            step()
+        for fut, dst, lrn in zip(futures, run.dsts, learnt, strict=True):
+            scanned.append(_Scanned(0, {}, [], 0, error=lrn.error) if fut is None
+                           else _wait(fut, dst, run.check_cancel))
+            run.step()
         # Number the values in file order, then order of first appearance: the same as a serial run.
         applies: list[tuple[Future[None], Path]] = []
-        for res, dst, (part, spill) in zip(scanned, dsts, parts, strict=True):
+        for res, dst, (part, spill) in zip(scanned, run.dsts, parts, strict=True):
             if res.error is not None:
-                step()
+                run.step()
                 continue
-            placeholders = [p.encode() for p in table.add_all(res.values)]
-            written.append(dst)
+            placeholders = [p.encode() for p in run.table.add_all(res.values)]
+            run.written.append(dst)
             applies.append((pool.submit(_apply_worker, str(part), str(spill), str(dst), placeholders,
                                         res.inserts), dst))
         for done_fut, dst in applies:
-            _wait(done_fut, dst, check_cancel)
-            step()
+            _wait(done_fut, dst, run.check_cancel)
+            run.step()
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    report = SanitizeReport(user_names=learnt)
-    for res, name, src in zip(scanned, names, inputs, strict=True):
-        if res.error is not None:
-            report.files.append(FileReport(name, 0, {}, error=f"cannot read {src.name}: {res.error}"))
-        else:
-            report.files.append(FileReport(name, res.lines, res.counts))
+    _unlink(*spills)
+    report = SanitizeReport(user_names=_report_names(set().union(*(r.names for r in learnt)), run.user_names))
+    for i, res in enumerate(scanned):
+        report.files.append(run.error(i, res.error) if res.error is not None
+                            else FileReport(run.names[i], res.lines, res.counts))
     return report
+
+
+def _report_names(learnt: set[str], explicit: Sequence[str]) -> set[str]:
+    """The names later text of the case loses as bare words: the given ones and the specific learnt ones."""
+    return {n.strip() for n in explicit if n.strip()} | {n for n in learnt if bare_usable(n)}
 
 
 def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
@@ -464,21 +581,30 @@ def _wait(fut: Future[T], dst: Path, check_cancel: Callable[[], None]) -> T:
 
 
 def sanitize_bytes(data: bytes, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
-                   counts: Counter[str] | None = None, *, every_line: bool = True) -> bytes:
-    """Sanitize one in-memory text. `every_line=False` behaves exactly like the log pass (context detectors
+                   counts: Counter[str] | None = None, *, every_line: bool = True,
+                   known_values: Iterable[str] = ()) -> bytes:
+    """Sanitize one in-memory text. `user_names` are always removed (as given by the user, or learnt from the
+    case's logs); home paths in `data` are found as in a log. Known values: `known_values` (from outside),
+    every value already in `table` (the case's logs) and every value a detector finds in `data` itself, each
+    looked for in all its spellings. `every_line=False` behaves exactly like the log pass (context detectors
     only on triggered lines); the default checks every line, for free-form text."""
     table = table if table is not None else PlaceholderTable()
-    scanner = Scanner(set(user_names) | user_names_in(data), every_line=every_line)
-    hits = scanner.scan(data)
+    raw = Scanner(every_line=every_line).detect(data)
+    found = _Learned({h[3] for h in raw if h[2] == "user"} | user_prop_names(data),
+                     [(h[2], h[3]) for h in raw if h[2] in PROPAGATED], len(data))
+    items = _known_items(known_values, user_names, [found], table)
+    hits = Scanner(matcher_for(items) if items else None, every_line=every_line).scan(data, raw)
     return _splice(data, hits, lambda k, c, _p: table.get(k, c).encode(), 0,
                    counts if counts is not None else Counter())
 
 
 def sanitize_text(text: str, user_names: Sequence[str] = (), table: PlaceholderTable | None = None,
-                  counts: Counter[str] | None = None) -> str:
+                  counts: Counter[str] | None = None, known_values: Iterable[str] = ()) -> str:
     """Sanitize one string (a trade description, a tx list, OCR text). Pass one `table` to several calls to
-    share placeholders with them; `counts` (a Counter) receives what was replaced, per category."""
-    data = text.encode("utf-8", "surrogatepass")
-    return sanitize_bytes(data, user_names, table, counts).decode("utf-8", "surrogatepass")
+    share placeholders with them (and to have every value they found looked for here); `counts` (a Counter)
+    receives what was replaced, per category; `known_values`: as for `sanitize_bytes`.
 
-
+    The result always encodes as UTF-8: characters that are not text (lone surrogates, e.g. bytes a caller
+    decoded with `surrogateescape`) become U+FFFD; everything else outside the replacements is kept."""
+    out = sanitize_bytes(enc(text), user_names, table, counts, known_values=known_values)
+    return out.decode("utf-8", "replace")

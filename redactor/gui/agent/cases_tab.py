@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from redactor.bundle.retention import PurgeResult
 from redactor.gui import workers
 from redactor.gui.pages.base import Message
 from redactor.gui.settings import Settings
 from redactor.gui.widgets.pickers import PathField
 
 ZIP_FILTER = "Support bundle (*.zip);;All files (*)"
+MAX_ROWS = 500  # rows in the purge list; the rest are counted
 
 
 class CasesTab(QWidget):
@@ -146,15 +148,21 @@ class CasesTab(QWidget):
             return purge_cases(root, after_days=days, dry_run=dry_run)
 
         return workers.run_job(self, "purging old cases", work, on_failed=self.message.error,
-                               on_done=lambda paths: self._purged(list(paths), dry_run))
+                               on_done=lambda result: self._purged(result, dry_run))
 
-    def _purged(self, paths: list[Path], dry_run: bool) -> None:
+    def _purged(self, result: PurgeResult, dry_run: bool) -> None:
+        """Exactly what was deleted (or would be) and what was left and why; bounded, a folder can hold many."""
         self.purge_list.clear()
-        for p in paths:
-            self.purge_list.addItem(str(p))
-        n = len(paths)
+        rows = [str(p) for p in result.deleted] + [f"Left: {p} ({why})" for p, why in result.left]
+        rows += [f"Not yet due: {p} (purged from {due:%Y-%m-%d})" for p, due in result.waiting]
+        for row in rows[:MAX_ROWS]:
+            self.purge_list.addItem(row)
+        if len(rows) > MAX_ROWS:
+            self.purge_list.addItem(f"… and {len(rows) - MAX_ROWS:,} more")
+        n, k = len(result.deleted), len(result.left)
+        left = f" Left {k} item{'s' if k != 1 else ''} (see the list)." if k else ""
         if dry_run:
-            self.message.info(f"{n} case{'s' if n != 1 else ''} would be deleted." if n
-                              else "No case is past its retention period.")
+            self.message.info((f"{n} case{'s' if n != 1 else ''} would be deleted." if n
+                               else "No case is past its retention period.") + left)
         else:
-            self.message.info(f"Deleted {n} case{'s' if n != 1 else ''}.")
+            self.message.info(f"Deleted {n} case{'s' if n != 1 else ''}.{left}")

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from redactor.bundle.case import ROLE_TITLES
 from redactor.errors import RedactorError
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
 from redactor.gui.settings import Settings
-from redactor.gui.state import ROLES, FlowState
+from redactor.gui.state import FlowState
 
 SEND_NOTE = (
     "<b>Sending it:</b> give this file only to the support agent who asked for it, in a private message "
@@ -48,7 +49,7 @@ def checklist(state: FlowState) -> list[tuple[str, str]]:
     }
     items = [
         (OK if state.trade_id else MISSING, f"the trade ID: {state.trade_id or 'missing'}"),
-        (OK if state.role else MISSING, f"your role: {ROLES.get(state.role, 'missing')}"),
+        (OK if state.role else MISSING, f"your role: {ROLE_TITLES.get(state.role, 'missing')}"),
     ]
     for key, (sentence, required) in ITEMS.items():
         ok = have.get(key, key.split(":", 1)[-1] in kinds)

@@ -25,8 +25,9 @@ from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
 from redactor.gui.pages.shot_jobs import recheck_job, redact_job
 from redactor.gui.settings import Settings
-from redactor.gui.state import KIND_LABELS, FlowState, Shot
+from redactor.gui.state import FlowState, Shot
 from redactor.gui.widgets.image_editor import KEYBOARD_HELP, ImageEditor
+from redactor.image.kinds import KIND_TITLES
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"  # what the core's load_image reads
 RECHECK_DELAY_MS = 600  # re-read the image this long after the last box edit
@@ -75,7 +76,7 @@ class ScreenshotsPage(Page):
         kind_row = QHBoxLayout()
         kind_label = QLabel("&Kind:")
         self.kind = QComboBox()
-        for key, text in KIND_LABELS.items():
+        for key, text in KIND_TITLES.items():
             self.kind.addItem(text, key)
         kind_label.setBuddy(self.kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -158,17 +159,12 @@ class ScreenshotsPage(Page):
     def add_files(self, paths: list[Path], kind: str | None = None) -> None:
         for path in paths:
             self.settings.set_last_folder("screenshots", path)
-            shot = Shot(path=Path(path), kind=kind or self._guess_kind())
+            shot = Shot(path=Path(path), kind=kind or "other", kind_chosen=kind is not None)
             self.state.shots.append(shot)
             self.list.addItem("")
             self._start(shot)
         self.list.setCurrentRow(self.list.count() - 1)
         self._sync_controls()
-
-    def _guess_kind(self) -> str:
-        """Suggest the kinds in the order support asks for them; the user can change it."""
-        taken = {s.kind for s in self.state.shots}
-        return next((k for k in KIND_LABELS if k not in taken), "other")
 
     def _pick_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "Choose screenshots", self.settings.last_folder("screenshots"),
@@ -254,6 +250,8 @@ class ScreenshotsPage(Page):
     def _redacted(self, shot: Shot, result: Any) -> None:
         redaction, preview = result
         shot.redaction, shot.preview, shot.boxes = redaction, preview, list(redaction.boxes)
+        if not shot.kind_chosen:  # what the core recognised; the Kind box changes it
+            shot.kind = redaction.kind
         shot.note = CHECKED_OK if redaction.verified and not redaction.problems else (
             "⚠ " + " ".join(redaction.problems or ["The app could not confirm this screenshot is safe."])
             + " Black out anything personal by hand.")
@@ -300,7 +298,9 @@ class ScreenshotsPage(Page):
         row = self.state.shots.index(shot)
         status = ("checking…" if shot.busy else "could not be read" if shot.error
                   else f"{len(shot.boxes or [])} black box{'' if len(shot.boxes or []) == 1 else 'es'}")
-        self.list.item(row).setText(f"{shot.path.name}\n{KIND_LABELS.get(shot.kind, shot.kind)} — {status}")
+        kind = ("kind not yet known" if shot.busy and not shot.kind_chosen
+                else KIND_TITLES.get(shot.kind, shot.kind) + ("" if shot.kind_chosen else " (recognised)"))
+        self.list.item(row).setText(f"{shot.path.name}\n{kind} — {status}")
 
     def current(self) -> Shot | None:
         row = self.list.currentRow()
@@ -322,7 +322,7 @@ class ScreenshotsPage(Page):
     def _kind_changed(self, _index: int) -> None:
         shot = self.current()
         if shot is not None:
-            shot.kind = self.kind.currentData()
+            shot.kind, shot.kind_chosen = self.kind.currentData(), True
             self._refresh_item(shot)
 
     def _boxes_changed(self) -> None:

@@ -1,8 +1,8 @@
 """Tesseract as a program: one single-threaded process per image (strip), the image on its stdin as uncompressed PNM
 (no temp file, no PNG encoding), TSV word boxes on its stdout.
 
-The fallback back-end (`redactor/image/tesslib.py` runs Tesseract in this process where it can): each process
-loads its model before it reads, so `ProcessRunner` starts them ahead of need.
+The fallback back-end (`tesserocr_engine` runs Tesseract in this process wherever tesserocr loads): each
+process loads its model before it reads, so `ProcessRunner` starts them ahead of need.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PIL import Image
 
 from redactor.errors import RedactorError, TesseractMissing
+from redactor.image.engines.base import Backend
 from redactor.image.tesseract_bin import INSTALL_HINT, OCR_TIMEOUT_S, find_tesseract
 
 
@@ -91,6 +92,8 @@ def _collect(proc: subprocess.Popen[bytes], data: bytes) -> str:
 
 class ProcessRunner:
     """Reads strips with Tesseract processes, each started ahead of need (see `warm`)."""
+
+    name: Backend = "process"
 
     def __init__(self, lang: str, psm: int) -> None:
         find_tesseract()  # TesseractMissing now, as the library back-end says it
