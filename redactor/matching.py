@@ -26,6 +26,8 @@ from functools import lru_cache
 
 WORD, NAME, COMPACT, DIGITS, LITERAL = "word", "name", "compact", "digits", "literal"
 MIN_WORD = 4  # name parts shorter than this ("Li", "Ng") meet ordinary words too often
+CJK_START = 0x2E80  # Chinese, Japanese and Korean signs (and beyond): scripts written without spaces
+MIN_CJK = 3  # a 2-sign name ("王伟") is a common word part too
 MIN_LOWER_CASE_NAME = 7  # a shorter name part matches only capitalised ("Will" but not "will"); longer ones anyhow
 MIN_COMPACT = 6  # a 6-character code with letters is specific; 5 ("bank1") is not
 MIN_DIGITS = 6  # a UK sort code; shorter runs are amounts and times
@@ -42,7 +44,8 @@ NAME_KINDS = frozenset({
 FREE_KINDS = frozenset({"extraInfo", "requirements", "specialInstructions", "additionalInstructions", "question",
                         "answer", "accountData", "free-text", "chat"})
 PHONE_KINDS = frozenset({"mobileNr", "mobileNumber", "beneficiaryPhone", "emailOrMobileNr", "phone"})
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Letters of other scripts (Cyrillic, Greek, CJK, Thai, …) are kept: an SBP holder name is often Cyrillic.
+_NON_ALNUM = re.compile(r"[^0-9a-z\u0080-\U0010ffff]+")
 # Letters Unicode does not decompose into a base letter and an accent.
 _NOT_DECOMPOSED = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
                                  "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ı": "i"})
@@ -52,12 +55,19 @@ ADDRESS_KINDS = frozenset({"postalAddress", "holderAddress", "beneficiaryAddress
 
 
 def deaccent(text: str) -> str:
-    """ASCII without accents, case kept ("Örjan Müller" -> "Orjan Muller", "ß" -> "ss")."""
+    """Latin letters without accents, case kept ("Örjan Müller" -> "Orjan Muller", "ß" -> "ss"); letters and
+    digits of other scripts kept as they are; other symbols ("✔", "€") become spaces."""
     if text.isascii():
         return text
     if _HAS_NOT_DECOMPOSED.search(text):  # str.translate is slow on a large text: only when needed
         text = text.translate(_NOT_DECOMPOSED)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch.isascii() or (ch.isalnum() and not unicodedata.combining(ch)):
+            out.append(ch)
+        elif not unicodedata.combining(ch):
+            out.append(" ")
+    return "".join(out)
 
 
 def fold(text: str) -> str:
@@ -66,7 +76,8 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """fold(), punctuation to single spaces: 'Número de cuenta:' -> 'numero de cuenta' (as fieldlabels.normalise)."""
+    """fold(), punctuation to single spaces: 'Número de cuenta:' -> 'numero de cuenta' (as fieldlabels.normalise,
+    except that letters of other scripts are kept: 'Иван' -> 'иван')."""
     return " ".join(_NON_ALNUM.sub(" ", fold(text)).split())
 
 
@@ -113,6 +124,8 @@ def _code(value: str) -> set[Needle]:
     name, a BIC) as its words, so "annalee" is not found inside other words run together. A short code of hex
     characters only is matched as a word too: run together, the hex IDs of a log would spell it by chance."""
     c = compact(value)
+    if any(ord(ch) >= CJK_START for ch in c):  # written without spaces: found inside the text, 3+ signs
+        return {Needle(COMPACT, c)} if len(c) >= MIN_CJK else set()
     if c.isdigit():
         if len(c) < MIN_DIGITS:
             return set()
@@ -142,7 +155,7 @@ def _words(value: str, names: bool) -> set[Needle]:
             continue
         if names or raw[:1].isupper():
             # A short name part is often a word too ("Will", "Mark", "Rose"): it counts only written as a name.
-            mode = WORD if len(w) >= MIN_LOWER_CASE_NAME else NAME
+            mode = WORD if len(w) >= MIN_LOWER_CASE_NAME or not w.isascii() else NAME
             out.add(Needle(mode, w))
             spelled = normalise(_transliterate(raw))  # "Müller" is also written "Mueller"
             if spelled != w:
@@ -193,7 +206,9 @@ def all_needles(values: Iterable[tuple[str, str]]) -> frozenset[Needle]:
     return frozenset(out)
 
 
-_NOT_ALNUM_BYTES = bytes(b for b in range(256) if not (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A))
+# ASCII that is neither a digit nor a lower-case letter; bytes of other scripts (0x80-0xFF) count as letters.
+_NOT_ALNUM_BYTES = bytes(b for b in range(0x80) if not (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A))
+_ALNUM_CLASS = rb"a-z0-9\x80-\xff"
 _DIGIT_SEP = rb"(?:[ \-/]|\) ?)?"  # digit groups joined by one space, "-", "/" or ")" count as one number
 
 
@@ -207,6 +222,11 @@ _NOT_ALNUM_ANY_CASE = bytes(b for b in _NOT_ALNUM_BYTES if not 0x41 <= b <= 0x5A
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 
 
+def _fold_run(run: bytes) -> bytes:
+    text = deaccent(run.decode("utf-8", "replace"))
+    return "".join(ch if ch.isascii() else ch.lower() for ch in text).encode("utf-8")
+
+
 class Views:
     """One text, compact (letters and digits only, lower case, no accents) and folded (the same with its
     punctuation; made only when a needle's key is in the compact view). Every needle is first looked for in
@@ -216,8 +236,8 @@ class Views:
     def __init__(self, text: str | bytes) -> None:
         raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         if not raw.isascii():
-            raw = _NON_ASCII_RUN.sub(lambda m: deaccent(m.group().decode("utf-8", "replace")).encode(
-                "ascii", "ignore"), raw)
+            # Accents off, other scripts in lower case (their case is not compared), as UTF-8.
+            raw = _NON_ASCII_RUN.sub(lambda m: _fold_run(m.group()), raw)
         self._ascii = raw
         self.compact = raw.translate(_LOWER, _NOT_ALNUM_ANY_CASE)
         self._folded: bytes | None = None
@@ -239,21 +259,25 @@ def _rule(needle: Needle) -> re.Pattern[bytes]:
     """The exact rule of a needle, as a pattern over folded bytes (see the module docstring). Each pattern
     starts with a literal, so the regex engine skips to candidates at memory speed; what must not come before
     the match is checked by `_starts_free`."""
-    form = needle.form.encode("ascii", "ignore")
+    form = needle.form.encode("utf-8")
+    not_after = rb"(?![" + _ALNUM_CLASS + rb"])"
     if needle.mode == NAME:  # over the text with its case: "Will" or "WILL", never "will"
         first, rest = re.escape(form[:1].upper()), form[1:]
-        return re.compile(first + b"(?:" + re.escape(rest) + b"|" + re.escape(rest.upper()) + rb")(?![A-Za-z0-9])")
+        return re.compile(first + b"(?:" + re.escape(rest) + b"|" + re.escape(rest.upper()) + rb")(?![A-Z"
+                          + _ALNUM_CLASS + rb"])")
+    separators = rb"[^" + _ALNUM_CLASS + rb"]"
     if needle.mode == WORD:
-        return re.compile(rb"[^a-z0-9]+".join(re.escape(w) for w in form.split()) + rb"(?![a-z0-9])")
+        return re.compile((separators + b"+").join(re.escape(w) for w in form.split()) + not_after)
     if needle.mode == COMPACT:
-        return re.compile(rb"[^a-z0-9]*".join(re.escape(bytes([c])) for c in form))
+        return re.compile((separators + b"*").join(re.escape(bytes([c])) for c in form))
     if needle.mode == DIGITS:
         # A letter may follow (Bisq's NEFT one-line text runs "…56789IFS Code" together), a digit may not.
         return re.compile(_DIGIT_SEP.join(re.escape(bytes([c])) for c in form) + rb"(?!\d)")
-    return re.compile(re.escape(form) + rb"(?![a-z0-9])")
+    return re.compile(re.escape(form) + not_after)
 
 
-_BEFORE_DIGITS = re.compile(rb"(?:[a-z0-9]|\d[ \-/]|\d\) ?)$")  # inside a word, or a number written in groups
+# Inside a word, or inside a number written in groups.
+_BEFORE_DIGITS = re.compile(rb"(?:[" + _ALNUM_CLASS + rb"]|\d[ \-/]|\d\) ?)$")
 
 
 def _starts_free(needle: Needle, folded: bytes, start: int) -> bool:
@@ -263,11 +287,11 @@ def _starts_free(needle: Needle, folded: bytes, start: int) -> bool:
     if needle.mode == DIGITS:
         return _BEFORE_DIGITS.search(folded, max(0, start - 3), start) is None
     prev = folded[start - 1]
-    return not (0x30 <= prev <= 0x39 or 0x61 <= prev <= 0x7A or 0x41 <= prev <= 0x5A)
+    return not (0x30 <= prev <= 0x39 or 0x61 <= prev <= 0x7A or 0x41 <= prev <= 0x5A or prev >= 0x80)
 
 
 def _key(needle: Needle) -> bytes:
-    return needle.form.encode("ascii", "ignore").translate(None, _NOT_ALNUM_BYTES)
+    return needle.form.encode("utf-8").translate(None, _NOT_ALNUM_BYTES)
 
 
 def _find(views: Views, needle: Needle) -> int | None:

@@ -89,3 +89,69 @@ def test_none_of_the_name_survives_in_any_member(demo_data_dir: Path, tmp_path: 
         text = fold(data.decode("utf-8", "replace")) if not name.endswith(".png") else _readable(data)
         assert fold(FIRST) not in text and fold(LAST) not in text, name
     assert "paid from his account" in members[f"{TID}/description.txt"].decode()
+
+
+def _bisq2_dir(root: Path, log_line: str) -> Path:
+    """A Bisq 2 data dir: logs, Tor's log, the account and trade stores, and canaries in every secret."""
+    from redactor.bisq.stores import encode as enc
+
+    d = root / "Bisq2"
+    (d / "tor").mkdir(parents=True)
+    (d / "bisq.log").write_text("Nov-18 09:00:00.000 [main] INFO  b.a.ApplicationService: Version: v2.1.7 / "
+                                f"Commit hash: abc\n{log_line}\n", encoding="utf-8")
+    (d / "tor" / "debug.log").write_text("Nov 18 09:00:00.000 [notice] Bootstrapped 100% (done): Done\n")
+    private = d / "db" / "private"
+    private.mkdir(parents=True)
+    (private / "account_store.protobuf").write_bytes(enc.bisq2_account_store({
+        "Main": enc.bisq2_payload(("CountryBased", "Sepa"), {"holderName": "Dana Scully",
+                                                            "iban": "DE89370400440532013000"}, country="DE")}))
+    (private / "bisq_easy_trade_store.protobuf").write_bytes(enc.bisq2_trade_store(
+        {B2_TRADE: "Name: Walter Skinner\nIBAN: GB82 WEST 1234 5698 7654 32"}))
+    for rel in ("db/private/key/key_bundle_store.protobuf", "db/private/identity_store.protobuf",
+                "db/private/tor/private_key", "tor/hiddenservice/private_key", "bisq.conf",
+                "backups/db/private/account_store.protobuf", "pairing_qr_code.txt"):
+        (d / rel).parent.mkdir(parents=True, exist_ok=True)
+        (d / rel).write_text(f"CANARY-{rel} Dana Scully")
+    return d
+
+
+B2_TRADE = "0f3b6c2e-1d4a-3e5f-8a7b-9c0d1e2f3a4b"
+
+
+def test_a_bisq2_bundle_reads_only_its_allow_listed_files(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    d = _bisq2_dir(tmp_path, "Nov-18 09:01:00.000 [main] INFO  b.t.BisqEasyTradeService: trade taken")
+    opened: list[str] = []
+    active = [True]
+    sys.addaudithook(lambda e, a: opened.append(os.fsdecode(a[0])) if active[0] and e == "open"
+                     and isinstance(a[0], str | bytes | os.PathLike) else None)
+    try:
+        res = build_bundle(Case(trade_id=B2_TRADE, role="seller", description="The buyer did not pay.", txids=[],
+                                data_dir=d, screenshots=[], contract=None), tmp_path / "out" / "b2.zip")
+    finally:
+        active[0] = False
+    inside = {Path(p).resolve().relative_to(d.resolve()).as_posix() for p in opened
+              if Path(p).is_absolute() and Path(p).resolve().is_relative_to(d.resolve())}
+    # Logs are opened relative to a folder's handle (no link followed): the audit sees their names only.
+    relative = {p for p in opened if not Path(p).is_absolute() and Path(p).name in {q.name for q in d.rglob("*")}}
+    assert inside - {".", "tor"} == {"db/private/account_store.protobuf", "db/private/bisq_easy_trade_store.protobuf"}
+    assert relative - {"tor"} == {"bisq.log", "debug.log"}  # "tor": the folder's handle for tor/debug.log
+    assert res.report["known_values"]["sources"] == {"account_store.protobuf": 3,
+                                                     "bisq_easy_trade_store.protobuf": 2}
+    with zipfile.ZipFile(res.path) as z:
+        for name in z.namelist():
+            assert b"CANARY" not in z.read(name) and b"Scully" not in z.read(name), name
+
+
+def test_a_bisq2_peer_name_from_the_trade_store_is_hidden_in_a_log(tmp_path: Path) -> None:
+    """The Bisq Easy trade store's free-text account data names the peer; a log line names them in lower case."""
+    d = _bisq2_dir(tmp_path, "Nov-18 09:01:00.000 [main] INFO  b.c.ChatService: message from walter skinner")
+    res = build_bundle(Case(trade_id=B2_TRADE, role="seller", description="Walter Skinner has not paid.",
+                            txids=[], data_dir=d, screenshots=[], contract=None), tmp_path / "out" / "b2.zip")
+    with zipfile.ZipFile(res.path) as z:
+        log = z.read(f"{B2_TRADE}/seller/bisq.log").decode()
+        desc = z.read(f"{B2_TRADE}/description.txt").decode()
+    assert "message from" in log and "skinner" not in log.lower() and "walter" not in log.lower()
+    assert "has not paid" in desc and "Skinner" not in desc

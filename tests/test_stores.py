@@ -235,7 +235,7 @@ def _sepa_user_payload(name: str = "Alice Müller") -> bytes:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "unknown-fields", "older", "directory",
-                                    "symlink"])
+                                    "symlink", "fifo"])
 def test_unreadable_or_changed_files(tmp_path: Path, damage: str) -> None:
     db = tmp_path / "btc_mainnet" / "db"
     db.mkdir(parents=True)
@@ -257,6 +257,10 @@ def test_unreadable_or_changed_files(tmp_path: Path, damage: str) -> None:
         target.write_bytes(write_delimited(field(10, field(2, message((7, p))))))
     elif damage == "directory":
         target.mkdir()
+    elif damage == "fifo":  # opening it for reading would wait for a writer forever
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this OS")
+        os.mkfifo(target)
     else:
         (tmp_path / "elsewhere").write_bytes(good)
         target.symlink_to(tmp_path / "elsewhere")

@@ -181,3 +181,33 @@ def test_a_phone_number_is_found_in_its_international_and_national_forms(nationa
         return  # too short to be looked for in national form
     found = needles(value, "mobileNr")
     assert hits(Views(f"call {shown} today"), found), (value, shown)
+
+
+def test_summary_lines_say_what_was_checked_or_that_nothing_was_known() -> None:
+    from redactor.bundle.sweep import summary_lines
+
+    some = summary_lines({"checked": 9, "sources": {"PendingTrades": 10, "UserPayload": 5}})
+    assert some == ["Checked every file for the 9 payment details known for this trade (from PendingTrades 10, "
+                    "UserPayload 5; a detail can come from several): none of them can be read in the bundle."]
+    none = summary_lines({"checked": 0, "sources": {}, "rules_only": True, "notes": ["UserPayload could not be read"]})
+    assert "knows none of this trade's payment details" in none[0] and "look at the files yourself" in none[0]
+    assert none[1] == "Note: UserPayload could not be read"
+
+
+def test_a_cancel_during_the_sweep_writes_nothing() -> None:
+    from redactor.bundle.zipio import Cancelled
+
+    with pytest.raises(Cancelled):
+        sweep([("a.txt", b"fine")], [("Alice Müller", "holderName")], cancel=lambda: True)
+
+
+@pytest.mark.parametrize(("value", "text", "hit"), [
+    ("Иван Петров", "получатель: ИВАН ПЕТРОВ, Сбербанк", True),  # an SBP holder name, in capitals
+    ("Иван Петров", "Иванов Петрович", False),  # other words that begin the same
+    ("王小明", "付款人王小明已付款", True),  # written without spaces
+    ("Ελένη Παππά", "from ελενη παππα", True),  # accents off in Greek too
+    ("Grzegorz Brzęczyszczykiewicz", "GRZEGORZ BRZECZYSZCZYKIEWICZ ✔", True),
+])
+def test_names_in_other_scripts(value: str, text: str, hit: bool) -> None:
+    assert bool(hits(Views(text), needles(value, "holderName"))) is hit
+    assert bool(hits(Views(text.encode()), needles(value, "holderName"))) is hit  # a log's bytes the same

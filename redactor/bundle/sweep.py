@@ -191,8 +191,10 @@ def sweep(entries: Sequence[tuple[str, Any]], pairs: Sequence[tuple[str, str]], 
             _sweep_files_in_parallel(big, found, owners)
         done = {n for n, _ in big} if len(big) >= 2 and (os.cpu_count() or 1) > 1 else set()
         for name, source in entries:
-            if cancel is not None and cancel():
-                break
+            if cancel is not None and cancel():  # never a half-checked bundle
+                from redactor.bundle.zipio import Cancelled
+
+                raise Cancelled("Stopped; no bundle was written.")
             if name.split("/", 1)[-1] in swept or name in done:
                 continue
             lower = name.lower()
@@ -235,8 +237,9 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
     lines = []
     if section.get("checked"):
         where = ", ".join(f"{k} {v}" for k, v in sources.items())
+        overlap = "; a detail can come from several" if len(sources) > 1 else ""
         lines.append(f"Checked every file for the {section['checked']} payment details known for this trade "
-                     f"({where}): none of them can be read in the bundle.")
+                     f"(from {where}{overlap}): none of them can be read in the bundle.")
     else:
         lines.append("The app knows none of this trade's payment details (it read none from Bisq's files or a "
                      "contract), so it relied on its rules alone: look at the files yourself before sending.")

@@ -51,7 +51,8 @@ def allowed(data_dir: Path) -> list[DbFile]:
 
 def read(f: DbFile) -> bytes:
     """The whole file, opened read-only without following a symlink; Unreadable with a reason otherwise."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    # O_NONBLOCK: a FIFO or device under a store's name must not hang the app before fstat() refuses it.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     if f.path.is_symlink():  # Windows has no O_NOFOLLOW
         raise Unreadable(f"{f.name} is a link; it was not followed")
     try:
