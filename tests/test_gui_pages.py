@@ -213,7 +213,36 @@ def test_a_contract_chosen_later_has_the_screenshots_read_again(qtbot, tmp_path:
     page.enter()
     qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
     assert {b.reason for b in state.shots[0].boxes} == {"known-personal"}
-    assert state.shots[1].boxes == [] and "Checked before this contract was chosen" in state.shots[1].note
+    assert state.shots[1].boxes == [] and "Checked before this trade or contract was chosen" in state.shots[1].note
+
+
+@pytest.mark.ocr
+def test_a_trade_chosen_later_has_its_db_values_looked_for(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                            demo_data_dir: Path) -> None:
+    """The trade's payment details come from Bisq's own files once the trade is known: a name only the db
+    holds is then hidden, and the verdict says how many details were looked for."""
+    import json
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    facts = json.loads((REPO / "resources" / "demo" / "demo-facts.json").read_text())
+    name = facts["db_only"][0].split()[0]  # the first name: the English OCR model reads it as written
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "IBMPlexSans-Regular.ttf"), 15)
+    im = Image.new("RGB", (640, 60), "white")
+    ImageDraw.Draw(im).text((16, 18), f"Hello, {name} here, I paid yesterday.", font=font, fill=(20, 20, 20))
+    im.save(tmp_path / "chat.png")
+    state = FlowState()
+    state.data_dir = locate([demo_data_dir]).found[0]
+    page = ScreenshotsPage(state, temp_settings(tmp_path))
+    qtbot.addWidget(page)
+    page.add_files([tmp_path / "chat.png"], kind="chat-first-message")
+    qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
+    assert state.shots[0].boxes == []  # no trade chosen yet: the db's trade values are not known
+    state.trade_id = facts["trade_id"]
+    page.enter()
+    qtbot.waitUntil(lambda: not page.busy(), timeout=60_000)
+    assert {b.reason for b in state.shots[0].boxes} == {"known-personal"}
+    assert "payment details known for this trade" in state.shots[0].note
 
 
 @pytest.mark.ocr

@@ -25,7 +25,8 @@ class Shot:
     error: str | None = None
     busy: bool = False
     note: str = ""  # the latest check of what the boxes leave readable, as a sentence
-    contract: Path | None = None  # the contract whose payment data the last reading looked for
+    # (data folder, trade ID, contract) whose known payment details the last reading looked for
+    known_for: tuple[object, ...] = ()
     edited: bool = False  # the user changed the boxes by hand
 
     @property

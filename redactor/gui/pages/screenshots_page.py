@@ -223,20 +223,26 @@ class ScreenshotsPage(Page):
     # --- redaction in the background ---
 
     def enter(self) -> None:
-        """A contract chosen (or changed) on the trade step after a screenshot was read: read it again, so
-        the contract's names are looked for in it; one the user already edited is left as it is, with a word."""
-        stale = [s for s in self.state.shots if not s.busy and s.contract != self.state.contract]
+        """A contract or trade chosen (or changed) on the trade step after a screenshot was read: read it again,
+        so that trade's known payment details are looked for in it; one the user already edited is left as it
+        is, with a word."""
+        stale = [s for s in self.state.shots if not s.busy and s.known_for != self._known_for()]
         for shot in stale:
             if shot.edited:
-                shot.note = ("⚠ Checked before this contract was chosen: remove it and add it again to have the "
-                             "contract's names looked for in it, or look for them yourself.")
+                shot.note = ("⚠ Checked before this trade or contract was chosen: remove it and add it again to "
+                             "have the trade's payment details looked for in it, or look for them yourself.")
                 self.message.info(f"{shot.path.name}: {shot.note[2:]}")
                 self._refresh_item(shot)
             else:
                 self._start(shot)
 
+    def _known_for(self) -> tuple[object, ...]:
+        """What the known values of a reading come from: the data folder, the trade and the contract."""
+        data_dir = self.state.data_dir.path if self.state.data_dir is not None else None
+        return data_dir, self.state.trade_id.strip(), self.state.contract
+
     def _start(self, shot: Shot) -> None:
-        shot.busy, shot.error, shot.contract = True, None, self.state.contract
+        shot.busy, shot.error, shot.known_for = True, None, self._known_for()
         data_dir = self.state.data_dir.path if self.state.data_dir is not None else None
         job = workers.Job(f"reading {shot.path.name}", redact_job(shot.path, self.state.contract, data_dir,
                                                                   self.state.trade_id))
