@@ -197,10 +197,21 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
 
 
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
-                 cancel: Callable[[], bool] | None = None, created: datetime | None = None) -> BundleResult:
-    """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it."""
+                 cancel: Callable[[], bool] | None = None, created: datetime | None = None,
+                 encrypt_to: Sequence[str] = (), manifest_extra: dict[str, Any] | None = None) -> BundleResult:
+    """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it.
+    With `encrypt_to` (age public keys) the result is `<out_zip>.age`, encrypted while it is written: the plain
+    zip never touches the disk (redactor.handoff.age_stream). `manifest_extra`: more manifest fields (what the
+    agent requested)."""
     case.validate()
     out_zip = Path(out_zip)
+    map_for = out_zip
+    sink = None
+    if encrypt_to:
+        from redactor.handoff import age_stream
+
+        sink = age_stream.encrypting_sink(age_stream.parse_recipients(encrypt_to))  # a bad key fails first
+        map_for, out_zip = age_stream.plain_name(out_zip), age_stream.encrypted_name(out_zip)
     trade_id = case.trade_id.strip()
     role = case.role
     data_dir = Path(case.data_dir) if case.data_dir is not None else None
@@ -319,15 +330,16 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         inner = [f["path"][len(prefix):] for f in files]
         checks = checklist_mod.checklist_for(inner, role)
         manifest = manifest_mod.make_manifest(trade_id=trade_id, role=role, created=iso(created_at),
-                                              checklist=checks, files=files)
+                                              checklist=checks, files=files, extra=manifest_extra)
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
-                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
+                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None,
+                  **({"sink": sink} if sink is not None else {}))
         map_path = None
         if map_tmp.is_file():
-            map_path = placeholders_path(out_zip)
+            map_path = placeholders_path(map_for)
             write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
     if progress is not None:
         progress("done", 1.0)

@@ -17,6 +17,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,9 +82,11 @@ def _size(source: Source) -> int | None:
 
 def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime, *,
               cancel: Callable[[], bool] | None = None,
-              progress: Callable[[float], None] | None = None) -> None:
+              progress: Callable[[float], None] | None = None,
+              sink: Callable[[Path], AbstractContextManager[BinaryIO]] = atomic_output) -> None:
     """Write `entries` (name, content) as a canonical zip at `out`, atomically: the zip appears complete or not
-    at all. A temporary file in the destination folder is renamed over `out` only after it is synced."""
+    at all. A temporary file in the destination folder is renamed over `out` only after it is synced.
+    `sink` opens the file the zip is written through (redactor.handoff.age_stream: encrypted on the way)."""
     names = [n for n, _ in entries]
     if len(set(names)) != len(names):
         raise ValueError("duplicate entry names")
@@ -91,7 +94,7 @@ def write_zip(out: Path, entries: Sequence[tuple[str, Source]], moment: datetime
     date_time = zip_date_time(moment)
     total = sum(_size(s) or 0 for _, s in entries) or 1
     done = 0
-    with atomic_output(out) as raw:
+    with sink(out) as raw:
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             for name, source in sorted(entries, key=lambda e: e[0]):
                 zi = zipfile.ZipInfo(name, date_time)
