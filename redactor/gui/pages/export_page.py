@@ -95,6 +95,10 @@ class ExportPage(Page):
         row.addWidget(self.output, 1)
         row.addWidget(browse)
         layout.addLayout(row)
+        from redactor.gui.pages.handoff_box import HandoffBox  # hand-off: encrypt to the agent who asked
+
+        self.handoff = HandoffBox(state)
+        layout.addWidget(self.handoff)
         actions = QHBoxLayout()
         self.create_button = QPushButton("Create the &bundle")
         self.create_button.setDefault(True)
@@ -156,11 +160,13 @@ class ExportPage(Page):
         if out.exists() and out != self._replace_ok and not self.confirm_overwrite(out):
             return
         self.settings.set_last_folder("export", out.parent)
+        options = self.handoff.bundle_options()
 
         def work(ctl: workers.Control) -> Any:
             from redactor.bundle.writer import build_bundle
 
-            return build_bundle(case, out, progress=lambda text, f: ctl.progress(text, f), cancel=ctl.cancelled)
+            return build_bundle(case, out, progress=lambda text, f: ctl.progress(text, f), cancel=ctl.cancelled,
+                                **options)
 
         self._job = workers.run_job(self, "creating the bundle", work, on_done=self._done, on_failed=self._failed,
                                     on_progress=self._progress,
@@ -203,7 +209,12 @@ class ExportPage(Page):
         optional = {sentence for sentence, required in ITEMS.values() if not required}
         missing = [str(m) for m in result.missing or [] if m not in optional]
         text = f"Saved {result.path}."
-        if missing:
+        if "encrypt_to" in self.handoff.bundle_options():
+            text += " It is encrypted: only the agent whose key you gave can open it."
+        asked = self.handoff.missing_requested(result.manifest.get("checklist", {}))
+        if asked:
+            text += " The agent asked for these and the bundle does not hold them: " + "; ".join(asked) + "."
+        elif missing:
             text += " Support may still ask you for: " + "; ".join(missing) + "."
         self.message.info(text)
 
