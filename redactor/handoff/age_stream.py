@@ -90,7 +90,7 @@ class _Pipe:
 
     def __init__(self) -> None:
         self._q: queue.Queue[bytes | None] = queue.Queue(QUEUE_PIECES)
-        self._rest = b""
+        self._rest = memoryview(b"")  # a view, so handing out 8 KiB reads never copies the rest of a piece
         self._eof = False
         self.failed = threading.Event()
         self.aborted = threading.Event()
@@ -116,12 +116,12 @@ class _Pipe:
             if item is None:
                 self._eof = True
             else:
-                self._rest = item
+                self._rest = memoryview(item)
         if self.aborted.is_set():
             raise OSError("the bundle was not finished")
         size = len(self._rest) if n is None or n < 0 else n
         out, self._rest = self._rest[:size], self._rest[size:]
-        return out
+        return out.tobytes()
 
 
 class ZipWindow:
