@@ -248,6 +248,10 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--encrypt-to", action="append", default=[], metavar="AGE_PUBLIC_KEY",
                    help="encrypt the bundle to the agent's key (age1...): writes OUTPUT.age, only that agent "
                         "can open it; the plain zip never touches the disk")
+    p.add_argument("--for", dest="audience", choices=("agent", "public"), default="agent",
+                   help="agent (default): trade IDs, tx IDs and onions stay readable; public: for a public "
+                        "GitHub issue, those IDs, bitcoin addresses, Bisq 2 profile IDs, nyms and nicknames become "
+                        "placeholders too, and the folder is named without the trade ID")
     p.add_argument("--request", metavar="FILE_OR_TEXT",
                    help="the agent's request (file or bisq-support-request:... text): sets the trade ID, what is "
                         "needed and the key to encrypt to")
@@ -270,7 +274,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     case = Case(trade_id=trade_id, role=args.role, description=description, txids=list(args.txid),
                 screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,
                 contract=args.contract, extra_user_names=tuple(args.user_name))
-    result = build_bundle(case, args.output, encrypt_to=encrypt_to,
+    result = build_bundle(case, args.output, encrypt_to=encrypt_to, audience=args.audience,
                           manifest_extra={"requested": requested} if requested else None)
     print(f"Bundle written: {result.path}" + (" (encrypted to the agent's key)" if encrypt_to else ""))
     if result.map_path:
@@ -308,7 +312,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     elif result.ok and result.manifest is not None:
         m = result.manifest
         print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
-              f"created {m['created']}")
+              f"created {m['created']}" + (", for a public issue (IDs replaced)" if m.get("audience") == "public"
+                                           else ""))
         _print_checklist(result.checklist, _missing_of(result.checklist))
     else:
         print(f"REFUSED: {args.zip.name}", file=sys.stderr)

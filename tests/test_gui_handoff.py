@@ -136,3 +136,28 @@ def test_agent_sees_a_clear_sentence_for_a_wrong_key(qtbot, window: MainWindow, 
     keys_tab.identities = None
     tab.open(enc)
     assert "create your agent key or choose its file first" in tab.message.text()
+
+
+def test_export_for_a_public_issue_and_the_agent_view_says_so(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                              demo_data_dir: Path) -> None:
+    state = FlowState(data_dir=locate([demo_data_dir]).found[0], trade_id=TRADE_ID, role="buyer",
+                      description="The seller did not confirm.\n")
+    page = ExportPage(state, temp_settings(tmp_path / "trader"))
+    qtbot.addWidget(page)
+    page.enter()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    page.output.setText(str(out_dir / f"{TRADE_ID}-buyer.zip"))
+    page.audience.public.setChecked(True)  # the step's first question
+    assert Path(page.output.text()).name == "bisq-issue.zip" and not page.handoff.isEnabled()
+    page.export()
+    qtbot.waitUntil(lambda: not page.busy(), timeout=WAIT)
+    assert state.bundle is not None, page.message.text()
+    assert state.bundle.manifest["audience"] == "public" and state.bundle.manifest["trade_id"] == "public-case"
+    page.audience.agent.setChecked(True)
+    assert Path(page.output.text()).name == f"{TRADE_ID}-buyer.zip" and page.handoff.isEnabled()
+    window.show_agent()
+    tab = window.agent.bundle_tab
+    tab.open(Path(state.bundle.path))
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=WAIT)
+    assert tab.result.ok and "Made for a public issue" in tab.verdict.text()

@@ -198,11 +198,12 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
 
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, created: datetime | None = None,
-                 encrypt_to: Sequence[str] = (), manifest_extra: dict[str, Any] | None = None) -> BundleResult:
+                 encrypt_to: Sequence[str] = (), manifest_extra: dict[str, Any] | None = None,
+                 audience: str = "agent") -> BundleResult:
     """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it.
     With `encrypt_to` (age public keys) the result is `<out_zip>.age`, encrypted while it is written: the plain
     zip never touches the disk (redactor.handoff.age_stream). `manifest_extra`: more manifest fields (what the
-    agent requested)."""
+    agent requested). `audience` "public": IDs become placeholders too (redactor.handoff.public_bundle)."""
     case.validate()
     out_zip = Path(out_zip)
     map_for = out_zip
@@ -215,6 +216,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     trade_id = case.trade_id.strip()
     role = case.role
     data_dir = Path(case.data_dir) if case.data_dir is not None else None
+    if audience not in ("agent", "public"):
+        raise BadInput(f"Unknown audience '{audience}' (use agent or public).")
+    if audience == "public":
+        from redactor.handoff.public import check_output_name
+
+        check_output_name(out_zip, trade_id)
     if (data_dir is not None and _inside(out_zip, data_dir)) or _bisq_dir_above(out_zip):
         raise UnsafeOutput("Choose an output folder outside the Bisq data directory: nothing is ever written "
                            "there.")
@@ -321,6 +328,18 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         report["txids"] = {"given": len(case.given_txids()), "from_logs": len(log_txids)}
         entries[prefix + REPORT] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
 
+        public_map = None
+        if audience == "public":
+            step("replacing IDs for a public issue", 0.76)
+            from redactor.handoff.public_bundle import apply_public
+
+            pub = apply_public(entries, prefix, work, trade_id)
+            entries, prefix = pub.entries, pub.prefix
+            report_raw = entries[prefix + REPORT]
+            report_doc = json.loads(report_raw if isinstance(report_raw, bytes) else b"{}")
+            report_doc["public"] = pub.report
+            entries[prefix + REPORT] = (json.dumps(report_doc, indent=2, sort_keys=True) + "\n").encode()
+            public_map = pub.learnt.table
         step("hashing", 0.78)
         files: list[dict[str, Any]] = []
         for entry_name, entry_src in sorted(entries.items()):
@@ -329,8 +348,9 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             files.append({"path": entry_name, "sha256": digest, "bytes": size})
         inner = [f["path"][len(prefix):] for f in files]
         checks = checklist_mod.checklist_for(inner, role)
-        manifest = manifest_mod.make_manifest(trade_id=trade_id, role=role, created=iso(created_at),
-                                              checklist=checks, files=files, extra=manifest_extra)
+        manifest = manifest_mod.make_manifest(trade_id=prefix.rstrip("/"), role=role, created=iso(created_at),
+                                              checklist=checks, files=files,
+                                              extra={"audience": audience, **(manifest_extra or {})})
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
         step("writing the zip", 0.8)
@@ -341,6 +361,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         if map_tmp.is_file():
             map_path = placeholders_path(map_for)
             write_bytes_atomic(map_path, map_tmp.read_bytes(), mode=0o600)  # private: never shared
+        if public_map is not None:  # which placeholder is which ID: the trader's, for a developer's questions
+            write_map(map_for.with_name(map_for.stem + ".public-placeholders.json"), public_map)
     if progress is not None:
         progress("done", 1.0)
     return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks), report=report,

@@ -334,6 +334,18 @@ def install(bundle_tab: Any, keys_tab: KeysTab) -> None:
         bundle_tab.verdict.setText("")
         bundle_tab.message.error(text)
 
+    checked = bundle_tab._checked
+
+    def checked_with_audience(outcome: Any) -> None:
+        checked(outcome)
+        manifest = getattr(outcome[0], "manifest", None) or {}
+        if manifest.get("audience") == "public":
+            bundle_tab.verdict.setText(bundle_tab.verdict.text() + "<br><b>Made for a public issue:</b> trade IDs, "
+                                       "tx IDs, onions and other IDs are placeholders such as &lt;trade-1&gt;.")
+        elif manifest.get("audience") == "agent":
+            bundle_tab.verdict.setText(bundle_tab.verdict.text() + "<br>Made for a support agent (IDs readable).")
+
     bundle_tab.open = open_any
+    bundle_tab._checked = checked_with_audience
     keys_tab.open_plain = show_plain
     keys_tab.open_failed = failed

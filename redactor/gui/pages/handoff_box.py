@@ -148,3 +148,26 @@ class HandoffBox(QGroupBox):
         if self.request is not None:
             options["manifest_extra"] = {"requested": list(self.request.need)}
         return options
+
+
+class AudienceChoice(QGroupBox):
+    """The export step's first question: who will see the bundle."""
+
+    PUBLIC_NAME = "bisq-issue.zip"  # a public bundle's default name: no trade ID in it
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QRadioButton
+
+        super().__init__("Who is this bundle for?", parent)
+        layout = QVBoxLayout(self)
+        self.agent = QRadioButton("For a support &agent who asked for it (trade IDs, tx IDs and onion addresses "
+                                  "stay readable)")
+        self.public = QRadioButton("For a &public GitHub issue (those IDs, bitcoin addresses, profile IDs, nyms "
+                                   "and nicknames are replaced too; the file is named without the trade ID)")
+        self.agent.setChecked(True)
+        layout.addWidget(self.agent)
+        layout.addWidget(self.public)
+
+    @property
+    def audience(self) -> str:
+        return "public" if self.public.isChecked() else "agent"

@@ -1,0 +1,73 @@
+"""Apply the public profile to a bundle's entries (called by redactor.bundle.writer before hashing).
+
+Input: the writer's entries `{<tradeId>/path: Path | bytes}` (already sanitized, redacted and scrubbed).
+Output: the same members under `public-case/`, every text member through redactor.handoff.public, every
+screenshot through redactor.handoff.public_image. Anything else is refused: an unknown member could carry an ID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redactor.errors import UnsafeOutput
+from redactor.handoff import public
+from redactor.handoff.public import CASE_NAME, PublicValues
+
+Entries = dict[str, Any]  # name -> Path | bytes (redactor.bundle.zipio.Source without openers)
+
+
+@dataclass
+class PublicResult:
+    entries: Entries
+    prefix: str
+    case_name: str
+    learnt: PublicValues
+    report: dict[str, Any]
+
+
+def _read(source: Any) -> bytes | Path:
+    if isinstance(source, bytes | Path):
+        return source
+    raise UnsafeOutput("A bundle member could not be checked for the public profile; nothing was written.")
+
+
+def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str) -> PublicResult:
+    learnt = PublicValues()
+    learnt.add(public.TRADE, trade_id)  # the trade itself is <trade-1>, wherever it shows
+    names = sorted(entries)
+    for name in names:
+        if public.is_text_member(name):
+            for block in public.blocks(_read(entries[name])):
+                public.learn(block, learnt)
+        elif not name.endswith(".png"):
+            raise UnsafeOutput(f"{name.rsplit('/', 1)[-1]} cannot be checked for a public issue; leave it out.")
+    new_prefix = f"{CASE_NAME}/"
+    out: Entries = {}
+    shots: dict[str, int] = {}
+    (work / "public").mkdir(exist_ok=True)
+    for i, name in enumerate(names):
+        inner = name[len(prefix):]
+        source = _read(entries[name])
+        if public.is_text_member(name):
+            if isinstance(source, bytes):
+                out[new_prefix + inner] = "".join(public.replace(b, learnt) for b in public.blocks(source)).encode(
+                    "utf-8", "surrogateescape")
+            else:
+                dest = work / "public" / f"{i}.txt"
+                with dest.open("wb") as fh:
+                    for block in public.blocks(source):
+                        fh.write(public.replace(block, learnt).encode("utf-8", "surrogateescape"))
+                out[new_prefix + inner] = dest
+        else:
+            from redactor.handoff.public_image import blackout_ids
+
+            png = source if isinstance(source, bytes) else Path(source).read_bytes()
+            out[new_prefix + inner], shots[inner] = blackout_ids(png, inner.rsplit("/", 1)[-1], learnt)
+    counts: dict[str, int] = {}
+    for kind in learnt.values.values():
+        counts[kind] = counts.get(kind, 0) + 1
+    report = {"replaced_ids": dict(sorted(counts.items())), "screenshot_boxes": shots}
+    return PublicResult(out, new_prefix, CASE_NAME, learnt, report)
