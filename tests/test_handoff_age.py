@@ -276,3 +276,39 @@ def test_cli_bundle_encrypt_to(demo_data_dir: Path, tmp_path: Path, agent: tuple
     assert not out.exists() and age_stream.is_age_file(Path(str(out) + ".age"))
     assert main(["verify", str(out) + ".age", "--identity", str(key_file), "--json"]) == 0
     assert '"ok": true' in capsys.readouterr().out
+
+
+def test_encrypt_and_open_with_every_socket_blocked(demo_data_dir: Path, tmp_path: Path, agent: tuple,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("network access attempted")
+
+    for name in ("socket", "create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse)
+    _, public, key_file = agent
+    desc = tmp_path / "d.txt"
+    desc.write_text("x\n", encoding="utf-8")
+    out = tmp_path / "n.zip"
+    assert main(["bundle", "--data-dir", str(demo_data_dir), "--role", "buyer", "--trade-id", TID,
+                 "--description-file", str(desc), "-o", str(out), "--encrypt-to", public]) == 0
+    assert main(["verify", str(out) + ".age", "--identity", str(key_file)]) == 0
+    capsys.readouterr()
+
+
+def test_full_disk_while_encrypting_says_so_and_leaves_nothing(demo_data_dir: Path, tmp_path: Path, agent: tuple,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_bundle_verify import FullDisk
+
+    from redactor import fsutil
+    from redactor.errors import OutputError
+
+    _, public, _ = agent
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(fsutil, "_open_fd", lambda fd: FullDisk(io.FileIO(fd, "r+b")))
+    with pytest.raises(OutputError, match="disk is full"):
+        build_bundle(demo_case(demo_data_dir), out / "case.zip", encrypt_to=[public])
+    assert list(out.iterdir()) == []

@@ -205,15 +205,20 @@ def encrypting_sink(recipients: Sequence[Any]) -> Callable[[Path], AbstractConte
             except BaseException:
                 pipe.aborted.set()
                 worker.join()
+                if errors and pipe.failed.is_set():
+                    _raise_failure(errors[0])  # the encrypting side's reason, not "the pipe broke"
                 raise
             worker.join()
             if errors:
-                exc = errors[0]
-                if isinstance(exc, OSError) and exc.errno is not None:
-                    raise exc  # atomic_output turns it into a sentence (a full disk says so)
-                raise OutputError(f"Encrypting the bundle failed ({exc}); nothing was written.") from exc
+                _raise_failure(errors[0])
 
     return sink
+
+
+def _raise_failure(exc: BaseException) -> None:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        raise exc  # atomic_output turns it into a sentence (a full disk says so)
+    raise OutputError(f"Encrypting the bundle failed ({exc}); nothing was written.") from exc
 
 
 # --- reading -------------------------------------------------------------------------------------------------
