@@ -34,22 +34,34 @@ CASE_NAME = "public-case"  # the bundle's folder and manifest name when there is
 # Kinds of this pass (the sanitizer's kinds are name, email, iban, ... - none of these).
 ONION, TRADE, TX, BTC, PROFILE, NYM, NICK = "onion", "trade", "tx", "btc", "profile", "nym", "nick"
 
-_ONION = re.compile(r"(?<![a-z2-7])(?P<host>[a-z2-7]{56}|[a-z2-7]{16})\.onion")
 _SHORT_ONION = ids.SHORT_ONION
-_PROFILE = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{40}(?![0-9a-fA-F])")
 _NYM = re.compile(r"(?<![A-Za-z0-9-])[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-\d{3}(?![0-9A-Za-z-])")
 # Bisq 2 prints its build's git commit (40 hex) beside the version; it identifies the release, not the user.
 _COMMIT = re.compile(r"(?i)commit(?: hash)?[:=]\s*$")
 # Where Bisq names a nickname: toString()s, JSON, and the "Nick [Nym-...-123]" user name form.
 _NICK_CONTEXTS = (
-    re.compile(r"\bnick[Nn]ame\s*[=:]\s*'(?P<v>[^'\n]{1,60})'"),
-    re.compile(r"\bnick[Nn]ame=(?P<v>[^,;)\]}\s'\"]{1,60})"),
+    re.compile(r"nick[Nn]ame\s*[=:]\s*'(?P<v>[^'\n]{1,60})'"),  # literal first: re finds it at memory speed
+    re.compile(r"nick[Nn]ame=(?P<v>[^,;)\]}\s'\"]{1,60})"),
     re.compile(r"\"nick[Nn]ame\"\s*:\s*\"(?P<v>[^\"\n]{1,60})\""),
-    re.compile(r"\buserName\s*=\s*'(?P<v>[^'\n\[]{1,60}?)\s*(?:\[[^\]\n]*\])?'"),
-    re.compile(r"(?P<v>[^\s\[\]'\",;:=(){}<>]{3,40}) \[[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-\d{3}\]"),
+    re.compile(r"userName\s*=\s*'(?P<v>[^'\n\[]{1,60}?)\s*(?:\[[^\]\n]*\])?'"),
 )
-# Tx IDs as a trader types them may be upper-case; one placeholder for both spellings.
-_TX = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
+_NICK_BEFORE_NYM = re.compile(r" \[[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-\d{3}\]")
+_NICK_WORD = re.compile(r"(?<![^\s\[\]'\",;:=(){}<>])[^\s\[\]'\",;:=(){}<>]{3,40}$")
+# Literal-led searches (see _ids).
+_ONION_END = re.compile(r"\.onion(?![a-z0-9])")
+_B32 = re.compile(r"[a-z2-7]+")
+_B32_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+_DOTS = re.compile(r"\.\.")
+_UUID_CORE = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-fA-F])")
+_TRADE_PREFIX = re.compile(r"(?:^|[^A-Za-z0-9])([A-Za-z0-9]{5,8})-$")  # before a UUID core: a Bisq 1 trade ID
+_TRADE_SUFFIX = re.compile(r"-\d{2,5}(?:-\d+)?(?![A-Za-z0-9])")
+_HEX = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?(?![0-9a-fA-F])")  # 40: profile, 64: tx
+_NYM_END = re.compile(r"-\d{3}(?![0-9A-Za-z-])")
+_NYM_HEAD = re.compile(r"(?<![A-Za-z0-9-])[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}-[A-Z][a-z]{1,20}$")
+# A standalone Bisq 1 short ID ("Xk3pQ"): 5-8 letters and digits, both present (a plain word or number is not one;
+# the case's own short ID is matched even when it is all digits). Looked up among the trade IDs seen.
+_SHORT_CANDIDATE = re.compile(r"(?<![A-Za-z0-9-])(?=[A-Za-z]{0,7}[0-9])(?=[0-9]{0,7}[A-Za-z])[A-Za-z0-9]{5,8}"
+                              r"(?![A-Za-z0-9])")
 
 
 @dataclass
@@ -61,6 +73,22 @@ class PublicValues:
     onions: dict[str, str] = field(default_factory=dict)  # "first7..last7" -> full host
     trades: dict[str, str] = field(default_factory=dict)  # short ID -> full trade ID
     values: dict[str, str] = field(default_factory=dict)  # value -> kind, in first-appearance order
+    own_short: re.Pattern[str] | None = None  # the bundle's trade's short ID, whatever its characters
+    _nick_re: tuple[int, re.Pattern[str] | None] = (0, None)
+
+    def set_own_trade(self, trade_id: str) -> None:
+        self.add(TRADE, trade_id)
+        if ids.TRADE_ID.fullmatch(trade_id):
+            short = re.escape(ids.short_id(trade_id))
+            self.own_short = re.compile(r"(?<![A-Za-z0-9-])" + short + r"(?![A-Za-z0-9])")
+
+    def nick_pattern(self) -> re.Pattern[str] | None:
+        """One pattern for the nicknames learnt so far, compiled again only when a new one was learnt."""
+        if self.nicknames and self._nick_re[0] != len(self.nicknames):
+            names = sorted(self.nicknames, key=len, reverse=True)
+            self._nick_re = (len(self.nicknames), re.compile(
+                r"(?<![\w<-])(" + "|".join(map(re.escape, names)) + r")(?![\w>])"))
+        return self._nick_re[1]
 
     def add(self, kind: str, value: str) -> str:
         self.values.setdefault(value, kind)
@@ -71,29 +99,62 @@ class PublicValues:
         return self.table.get(kind, value)
 
 
+def _onions(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of `<host>.onion`, found from the literal (fast) and checked backwards."""
+    for m in _ONION_END.finditer(text):
+        j = m.start()
+        for size in (56, 16):
+            i = j - size
+            if i >= 0 and _B32.fullmatch(text, i, j) and (i == 0 or text[i - 1] not in _B32_CHARS):
+                yield i, m.end()
+                break
+
+
+def _ids(text: str, learnt: PublicValues) -> Iterator[tuple[int, int, str, str]]:
+    """Every identifier, possibly overlapping. Each search starts from something `re` finds at memory speed (a
+    literal, a hex run, a UUID core) and only candidates get Python-level checks."""
+    for i, j in _onions(text):
+        yield i, j, ONION, text[i:j - len(".onion")]
+    for m in _DOTS.finditer(text):
+        short = _SHORT_ONION.match(text, m.start() - 7)
+        if short is not None and short.end() == m.start() + 9:
+            yield short.start(), short.end(), ONION, learnt.onions.get(short.group(0), short.group(0))
+    for m in _UUID_CORE.finditer(text):
+        start, end = m.span()
+        prefix = _TRADE_PREFIX.search(text[max(0, start - 10):start])
+        suffix = _TRADE_SUFFIX.match(text, end) if prefix else None
+        if prefix and suffix:
+            start, end = start - len(prefix.group(1)) - 1, suffix.end()
+        yield start, end, TRADE, text[start:end]
+    for m in _HEX.finditer(text):
+        value = m.group(0)
+        if len(value) == 64:
+            yield m.start(), m.end(), TX, value.lower()
+        elif value.islower() or value.isdigit():
+            if not _COMMIT.search(text[max(0, m.start() - 20):m.start()]):
+                yield m.start(), m.end(), PROFILE, value
+    for m in _NYM_END.finditer(text):
+        nym = _NYM_HEAD.search(text[max(0, m.start() - 64):m.start()])
+        if nym is not None:
+            yield m.start() - len(nym.group(0)), m.end(), NYM, nym.group(0) + m.group(0)
+    for m in ids.BTC_ADDRESS.finditer(text):
+        yield m.start(), m.end(), BTC, m.group(0)
+    for m in _SHORT_CANDIDATE.finditer(text):
+        full = learnt.trades.get(m.group(0))
+        if full is not None:
+            yield m.start(), m.end(), TRADE, full
+    if learnt.own_short is not None:
+        for m in learnt.own_short.finditer(text):
+            yield m.start(), m.end(), TRADE, learnt.trades[m.group(0)]
+    nick = learnt.nick_pattern()
+    if nick is not None:
+        for m in nick.finditer(text):
+            yield m.start(), m.end(), NICK, m.group(1)
+
+
 def _matches(text: str, learnt: PublicValues) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, kind, canonical value) of every identifier in `text`, not overlapping, in order."""
-    found: list[tuple[int, int, str, str]] = []
-    for m in _ONION.finditer(text):
-        found.append((m.start("host"), m.end("host") + len(".onion"), ONION, m.group("host")))
-    for m in _SHORT_ONION.finditer(text):
-        full = learnt.onions.get(m.group(0))
-        found.append((m.start(), m.end(), ONION, full or m.group(0)))
-    for pattern, kind in ((ids.TRADE_ID, TRADE), (ids.UUID, TRADE), (ids.BTC_ADDRESS, BTC)):
-        found += [(m.start(), m.end(), kind, m.group(0)) for m in pattern.finditer(text)]
-    found += [(m.start(), m.end(), TX, m.group(0).lower()) for m in _TX.finditer(text)]
-    for m in _PROFILE.finditer(text):
-        if not _COMMIT.search(text[max(0, m.start() - 20):m.start()]):
-            found.append((m.start(), m.end(), PROFILE, m.group(0)))
-    found += [(m.start(), m.end(), NYM, m.group(0)) for m in _NYM.finditer(text)]
-    if learnt.trades:
-        shorts = re.compile(r"(?<![A-Za-z0-9-])(" + "|".join(map(re.escape, learnt.trades)) + r")(?![A-Za-z0-9])")
-        found += [(m.start(), m.end(), TRADE, learnt.trades[m.group(1)]) for m in shorts.finditer(text)]
-    if learnt.nicknames:
-        names = sorted(learnt.nicknames, key=len, reverse=True)
-        nick = re.compile(r"(?<![\w<-])(" + "|".join(map(re.escape, names)) + r")(?![\w>])")
-        found += [(m.start(), m.end(), NICK, m.group(1)) for m in nick.finditer(text)]
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    found = sorted(_ids(text, learnt), key=lambda f: (f[0], -(f[1] - f[0])))
     end = -1
     for item in found:
         if item[0] >= end:  # the longest match at a position wins; overlaps after it are inside it
@@ -102,18 +163,31 @@ def _matches(text: str, learnt: PublicValues) -> Iterator[tuple[int, int, str, s
 
 
 def _learn_nicknames(text: str, learnt: PublicValues) -> None:
-    for pattern in _NICK_CONTEXTS:
-        for m in pattern.finditer(text):
-            value = m.group("v").strip()
-            if MIN_NICK <= len(value) <= MAX_NICK and not value.startswith("<") and not _NYM.fullmatch(value):
-                learnt.nicknames.add(value)
+    values = [m.group("v") for pattern in _NICK_CONTEXTS for m in pattern.finditer(text)]
+    for m in _NICK_BEFORE_NYM.finditer(text):  # "Nick [Nym-Nym-Nym-123]"
+        head = _NICK_WORD.search(text[max(0, m.start() - MAX_NICK - 1):m.start()])
+        if head is not None:
+            values.append(head.group(0))
+    for value in values:
+        value = value.strip()
+        if MIN_NICK <= len(value) <= MAX_NICK and not value.startswith("<") and not _NYM.fullmatch(value):
+            learnt.nicknames.add(value)
 
 
 def learn(text: str, learnt: PublicValues) -> None:
-    """First pass: nicknames from their contexts, then every identifier numbered in order of appearance."""
+    """First pass: what later text needs to be recognised - nicknames from their contexts, full onions (for
+    their shortened form) and trade IDs (for their short IDs). Numbering happens in `replace`, in order of
+    appearance, so it is the same whichever pass saw a value first."""
     _learn_nicknames(text, learnt)
-    for _s, _e, kind, value in _matches(text, learnt):
-        learnt.add(kind, value)
+    for i, j in _onions(text):
+        host = text[i:j - len(".onion")]
+        learnt.onions.setdefault(f"{host[:7]}..{host[-7:]}", host)
+    for m in _UUID_CORE.finditer(text):
+        prefix = _TRADE_PREFIX.search(text[max(0, m.start() - 10):m.start()])
+        suffix = _TRADE_SUFFIX.match(text, m.end()) if prefix else None
+        if prefix and suffix:
+            short = prefix.group(1)
+            learnt.trades.setdefault(short, text[m.start() - len(short) - 1:suffix.end()])
 
 
 def replace(text: str, learnt: PublicValues) -> str:
