@@ -203,10 +203,11 @@ def encrypting_sink(recipients: Sequence[Any]) -> Callable[[Path], AbstractConte
                 window.close_window()
                 pipe.put(None)
             except BaseException:
+                failed_first = pipe.failed.is_set()  # the encrypting side broke, not our cancel or error
                 pipe.aborted.set()
                 worker.join()
-                if errors and pipe.failed.is_set():
-                    _raise_failure(errors[0])  # the encrypting side's reason, not "the pipe broke"
+                if failed_first and errors:
+                    _raise_failure(errors[0])  # its reason (a full disk), not "the pipe broke"
                 raise
             worker.join()
             if errors:
