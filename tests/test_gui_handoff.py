@@ -161,3 +161,24 @@ def test_export_for_a_public_issue_and_the_agent_view_says_so(qtbot, window: Mai
     tab.open(Path(state.bundle.path))
     qtbot.waitUntil(lambda: tab.result is not None, timeout=WAIT)
     assert tab.result.ok and "Made for a public issue" in tab.verdict.text()
+
+
+def test_file_open_request_fills_the_trade_id_and_refuses_another_trade(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                                         tmp_path: Path) -> None:
+    from pyrage import x25519
+
+    public = str(x25519.Identity.generate().to_public())
+    req_file = tmp_path / "r.bisq-request"
+    request.write_request_file(req_file, request.new_request(public, TRADE_ID, ["logs"]))
+    assert window.open_request(req_file)
+    assert window.flow.trade.trade_id.text() == TRADE_ID
+    assert window.flow.export.handoff.bundle_options()["encrypt_to"] == [public]
+    assert "Request for trade" in window._request_box.text()
+    other = tmp_path / "o.bisq-request"
+    request.write_request_file(other, request.new_request(public, OTHER_TRADE, ["logs"]))
+    assert not window.open_request(other)
+    assert f"This request is for trade {OTHER_TRADE}" in window._request_box.text()
+    assert window.flow.trade.trade_id.text() == TRADE_ID
+    bad = tmp_path / "bad.bisq-request"
+    bad.write_text("bisq-support-request:v1;nonsense\n", encoding="ascii")
+    assert not window.open_request(bad) and "malformed" in window._request_box.text()

@@ -171,3 +171,18 @@ class AudienceChoice(QGroupBox):
     @property
     def audience(self) -> str:
         return "public" if self.public.isChecked() else "agent"
+
+
+def open_request_in_flow(flow: Any, path: Path) -> tuple[bool, str]:
+    """File → Open an agent's request: the export step's box takes it, and the trade step's ID is filled in when
+    the trader has not typed one (a different one is refused by the box). (ok, sentence for the trader)."""
+    box: HandoffBox = flow.export.handoff
+    typed = flow.trade.trade_id.text().strip()
+    if typed:
+        flow.state.trade_id = typed  # the box compares the request with what the trader chose
+    box.open_file(Path(path))
+    if box.request is None:
+        return False, box.message.text()
+    if not typed:
+        flow.trade.trade_id.setText(box.request.trade_id)
+    return True, box.summary.text()
