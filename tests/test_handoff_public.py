@@ -135,3 +135,18 @@ def test_public_screenshot_loses_its_ids_with_real_ocr(demo_data_dir: Path, tmp_
     assert not (pixels[70:, :280] == 0).all(axis=2).any()  # no fill reaches into the label column (grey text)
     assert main(["verify", str(out)]) == 0
     assert "for a public issue (IDs replaced)" in capsys.readouterr().out
+
+
+def test_public_bundles_are_not_merged(demo_data_dir: Path, tmp_path: Path) -> None:
+    """Every public bundle's folder is public-case/: merge must not take that for one trade."""
+    from redactor.bundle.merge import merge_bundles
+    from redactor.errors import BadInput
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    buyer = build_bundle(demo_case(demo_data_dir), tmp_path / "a" / "issue.zip", audience="public").path
+    seller = build_bundle(demo_case(demo_data_dir, role="seller"), tmp_path / "b" / "issue.zip",
+                          audience="public").path
+    with pytest.raises(BadInput, match="made for a public issue"):
+        merge_bundles(buyer, seller, tmp_path / "case.zip")
+    assert not (tmp_path / "case.zip").exists()
