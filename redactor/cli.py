@@ -308,7 +308,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         result = verify_bundle(plain)
     if args.json:
         _print_json({"ok": result.ok, "problems": result.problems, "checklist": result.checklist,
-                     "trade_id": result.manifest.get("trade_id") if result.manifest else None})
+                     "trade_id": result.manifest.get("trade_id") if result.manifest else None,
+                     "audience": result.manifest.get("audience") if result.manifest else None})
     elif result.ok and result.manifest is not None:
         m = result.manifest
         print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
