@@ -206,22 +206,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     agent requested). `audience` "public": IDs become placeholders too (redactor.handoff.public_bundle)."""
     case.validate()
     out_zip = Path(out_zip)
-    map_for = out_zip
-    sink = None
-    if encrypt_to:
-        from redactor.handoff import age_stream
-
-        sink = age_stream.encrypting_sink(age_stream.parse_recipients(encrypt_to))  # a bad key fails first
-        map_for, out_zip = age_stream.plain_name(out_zip), age_stream.encrypted_name(out_zip)
     trade_id = case.trade_id.strip()
+    from redactor.handoff.public_bundle import output_plan  # hand-off: encryption, audience (bad ones fail first)
+
+    map_for, out_zip, sink = output_plan(out_zip, encrypt_to, audience, trade_id)
     role = case.role
     data_dir = Path(case.data_dir) if case.data_dir is not None else None
-    if audience not in ("agent", "public"):
-        raise BadInput(f"Unknown audience '{audience}' (use agent or public).")
-    if audience == "public":
-        from redactor.handoff.public import check_output_name
-
-        check_output_name(out_zip, trade_id)
     if (data_dir is not None and _inside(out_zip, data_dir)) or _bisq_dir_above(out_zip):
         raise UnsafeOutput("Choose an output folder outside the Bisq data directory: nothing is ever written "
                            "there.")
@@ -333,13 +323,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             step("replacing IDs for a public issue", 0.76)
             from redactor.handoff.public_bundle import apply_public
 
-            pub = apply_public(entries, prefix, work, trade_id)
-            entries, prefix = pub.entries, pub.prefix
-            report_raw = entries[prefix + REPORT]
-            report_doc = json.loads(report_raw if isinstance(report_raw, bytes) else b"{}")
-            report_doc["public"] = pub.report
-            entries[prefix + REPORT] = (json.dumps(report_doc, indent=2, sort_keys=True) + "\n").encode()
-            public_map = pub.learnt.table
+            entries, prefix, public_map = apply_public(entries, prefix, work, trade_id, REPORT)
         step("hashing", 0.78)
         files: list[dict[str, Any]] = []
         for entry_name, entry_src in sorted(entries.items()):
@@ -355,8 +339,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
         step("writing the zip", 0.8)
         write_zip(out_zip, list(entries.items()), created_at, cancel=cancel,
-                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None,
-                  **({"sink": sink} if sink is not None else {}))
+                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None, sink=sink)
         map_path = None
         if map_tmp.is_file():
             map_path = placeholders_path(map_for)

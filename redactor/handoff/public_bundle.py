@@ -7,16 +7,37 @@ screenshot through redactor.handoff.public_image. Anything else is refused: an u
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from redactor.errors import UnsafeOutput
+from redactor.errors import BadInput, UnsafeOutput
+from redactor.fsutil import atomic_output
 from redactor.handoff import public
 from redactor.handoff.public import CASE_NAME, PublicValues
+from redactor.text.placeholders import PlaceholderTable
 
 Entries = dict[str, Any]  # name -> Path | bytes (redactor.bundle.zipio.Source without openers)
+AUDIENCES = ("agent", "public")
+Sink = Callable[[Path], AbstractContextManager[BinaryIO]]
+
+
+def output_plan(out_zip: Path, encrypt_to: Sequence[str], audience: str, trade_id: str) -> tuple[Path, Path, Sink]:
+    """(name the local maps go by, file to write, how to open it) for build_bundle; refuses a bad key, an unknown
+    audience or a public bundle named after its trade before any work is done."""
+    if audience not in AUDIENCES:
+        raise BadInput(f"Unknown audience '{audience}' (use agent or public).")
+    if audience == "public":
+        public.check_output_name(out_zip, trade_id)
+    if not encrypt_to:
+        return Path(out_zip), Path(out_zip), atomic_output
+    from redactor.handoff import age_stream
+
+    sink = age_stream.encrypting_sink(age_stream.parse_recipients(encrypt_to))
+    return age_stream.plain_name(out_zip), age_stream.encrypted_name(out_zip), sink
 
 
 @dataclass
@@ -34,9 +55,22 @@ def _read(source: Any) -> bytes | Path:
     raise UnsafeOutput("A bundle member could not be checked for the public profile; nothing was written.")
 
 
-def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str) -> PublicResult:
+def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str,
+                 report_name: str) -> tuple[Entries, str, PlaceholderTable]:
+    """(new entries, new prefix, the public placeholders for the local map); the redaction report gains the
+    public pass's counts."""
+    result = public_entries(entries, prefix, work, trade_id)
+    key = result.prefix + report_name
+    raw = result.entries.get(key)
+    doc = json.loads(raw) if isinstance(raw, bytes) else {}
+    doc["public"] = result.report
+    result.entries[key] = (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+    return result.entries, result.prefix, result.learnt.table
+
+
+def public_entries(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str) -> PublicResult:
     learnt = PublicValues()
-    learnt.add(public.TRADE, trade_id)  # the trade itself is <trade-1>, wherever it shows
+    learnt.set_own_trade(trade_id)  # the trade itself is <trade-1>, wherever it shows
     names = sorted(entries)
     for name in names:
         if public.is_text_member(name):

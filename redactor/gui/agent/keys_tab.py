@@ -44,9 +44,6 @@ KEY_SETTING = "agent/key_path"
 class KeysTab(QWidget):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from redactor.bundle.checklist import ITEMS
-        from redactor.handoff import request
-
         self.settings = settings
         self.identities: list[Any] | None = None
         self.public_key = ""
@@ -59,10 +56,20 @@ class KeysTab(QWidget):
         self.ask_request_path: Callable[[], Path | None] = self._ask_request_path
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Your key and requests for encrypted bundles"))
+        layout.addWidget(self._key_box())
+        layout.addWidget(self._request_box())
+        self.open_button = QPushButton("Open an &encrypted bundle (.zip.age)…")
+        self.open_button.clicked.connect(self.choose_encrypted)
+        layout.addWidget(self.open_button)
+        layout.addStretch(1)
+        self.message = Message()
+        layout.addWidget(self.message)
+        self._refresh()
 
+    def _key_box(self) -> QGroupBox:
         key_box = QGroupBox("Your agent key")
         kl = QFormLayout(key_box)
-        self.key_path = QLineEdit(settings.value(KEY_SETTING))
+        self.key_path = QLineEdit(self.settings.value(KEY_SETTING))
         self.key_path.setReadOnly(True)
         self.key_path.setPlaceholderText("no key yet: create one (once), or choose the file you keep it in")
         buttons = QHBoxLayout()
@@ -80,7 +87,11 @@ class KeysTab(QWidget):
         self.public.setReadOnly(True)
         self.public.setAccessibleName("Your public key")
         kl.addRow("Public key (safe to share):", self.public)
-        layout.addWidget(key_box)
+        return key_box
+
+    def _request_box(self) -> QGroupBox:
+        from redactor.bundle.checklist import ITEMS
+        from redactor.handoff import request
 
         req_box = QGroupBox("Ask a trader for a bundle only you can open")
         rl = QGridLayout(req_box)
@@ -117,15 +128,7 @@ class KeysTab(QWidget):
         self.save_button.clicked.connect(self.save_request)
         rl.addWidget(self.copy_button, row + 2, 1)
         rl.addWidget(self.save_button, row + 2, 3)
-        layout.addWidget(req_box)
-
-        self.open_button = QPushButton("Open an &encrypted bundle (.zip.age)…")
-        self.open_button.clicked.connect(self.choose_encrypted)
-        layout.addWidget(self.open_button)
-        layout.addStretch(1)
-        self.message = Message()
-        layout.addWidget(self.message)
-        self._refresh()
+        return req_box
 
     # --- key ----------------------------------------------------------------------------------------------
 
