@@ -150,3 +150,17 @@ def test_public_bundles_are_not_merged(demo_data_dir: Path, tmp_path: Path) -> N
     with pytest.raises(BadInput, match="made for a public issue"):
         merge_bundles(buyer, seller, tmp_path / "case.zip")
     assert not (tmp_path / "case.zip").exists()
+
+
+def test_cancel_during_the_public_pass_leaves_nothing(demo_data_dir: Path, tmp_path: Path) -> None:
+    from redactor.bundle.zipio import Cancelled
+
+    seen: list[str] = []
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(Cancelled):
+        build_bundle(demo_case(demo_data_dir), out / "issue.zip", audience="public",
+                     progress=lambda stage, _f: seen.append(stage),
+                     cancel=lambda: "replacing IDs for a public issue" in seen)
+    assert seen[-1] == "replacing IDs for a public issue"  # stopped inside the pass, not before it
+    assert list(out.iterdir()) == []

@@ -323,7 +323,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             step("replacing IDs for a public issue", 0.76)
             from redactor.handoff.public_bundle import apply_public
 
-            entries, prefix, public_map = apply_public(entries, prefix, work, trade_id, REPORT)
+            entries, prefix, public_map = apply_public(entries, prefix, work, trade_id, REPORT, cancel)
         step("hashing", 0.78)
         files: list[dict[str, Any]] = []
         for entry_name, entry_src in sorted(entries.items()):

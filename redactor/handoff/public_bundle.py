@@ -8,12 +8,13 @@ screenshot through redactor.handoff.public_image. Anything else is refused: an u
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from redactor.bundle.zipio import Cancelled
 from redactor.errors import BadInput, UnsafeOutput
 from redactor.fsutil import atomic_output
 from redactor.handoff import public
@@ -55,11 +56,11 @@ def _read(source: Any) -> bytes | Path:
     raise UnsafeOutput("A bundle member could not be checked for the public profile; nothing was written.")
 
 
-def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str,
-                 report_name: str) -> tuple[Entries, str, PlaceholderTable]:
+def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str, report_name: str,
+                 cancel: Callable[[], bool] | None = None) -> tuple[Entries, str, PlaceholderTable]:
     """(new entries, new prefix, the public placeholders for the local map); the redaction report gains the
     public pass's counts."""
-    result = public_entries(entries, prefix, work, trade_id)
+    result = public_entries(entries, prefix, work, trade_id, cancel)
     key = result.prefix + report_name
     raw = result.entries.get(key)
     doc = json.loads(raw) if isinstance(raw, bytes) else {}
@@ -68,13 +69,21 @@ def apply_public(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: 
     return result.entries, result.prefix, result.learnt.table
 
 
-def public_entries(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str) -> PublicResult:
+def _texts(source: bytes | Path, cancel: Callable[[], bool] | None) -> Iterator[str]:
+    for block in public.blocks(source):
+        if cancel is not None and cancel():  # ~4 MiB blocks: a cancel is seen within a second
+            raise Cancelled("Stopped; no bundle was written.")
+        yield block
+
+
+def public_entries(entries: Mapping[str, Any], prefix: str, work: Path, trade_id: str,
+                   cancel: Callable[[], bool] | None = None) -> PublicResult:
     learnt = PublicValues()
     learnt.set_own_trade(trade_id)  # the trade itself is <trade-1>, wherever it shows
     names = sorted(entries)
     for name in names:
         if public.is_text_member(name):
-            for block in public.blocks(_read(entries[name])):
+            for block in _texts(_read(entries[name]), cancel):
                 public.learn(block, learnt)
         elif not name.endswith(".png"):
             raise UnsafeOutput(f"{name.rsplit('/', 1)[-1]} cannot be checked for a public issue; leave it out.")
@@ -87,12 +96,12 @@ def public_entries(entries: Mapping[str, Any], prefix: str, work: Path, trade_id
         source = _read(entries[name])
         if public.is_text_member(name):
             if isinstance(source, bytes):
-                out[new_prefix + inner] = "".join(public.replace(b, learnt) for b in public.blocks(source)).encode(
+                out[new_prefix + inner] = "".join(public.replace(b, learnt) for b in _texts(source, cancel)).encode(
                     "utf-8", "surrogateescape")
             else:
                 dest = work / "public" / f"{i}.txt"
                 with dest.open("wb") as fh:
-                    for block in public.blocks(source):
+                    for block in _texts(source, cancel):
                         fh.write(public.replace(block, learnt).encode("utf-8", "surrogateescape"))
                 out[new_prefix + inner] = dest
         else:
