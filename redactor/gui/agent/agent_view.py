@@ -21,6 +21,6 @@ class AgentView(QWidget):
         from redactor.gui.agent import keys_tab  # hand-off: agent key, requests, .zip.age bundles
 
         self.keys_tab = keys_tab.KeysTab(settings)
-        self.tabs.addTab(self.keys_tab, "&Key and requests")
+        self.tabs.addTab(self.keys_tab, "Ke&y and requests")
         keys_tab.install(self.bundle_tab, self.keys_tab)
         layout.addWidget(self.tabs)

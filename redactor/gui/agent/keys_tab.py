@@ -58,7 +58,7 @@ class KeysTab(QWidget):
         layout.addWidget(heading("Your key and requests for encrypted bundles"))
         layout.addWidget(self._key_box())
         layout.addWidget(self._request_box())
-        self.open_button = QPushButton("Open an &encrypted bundle (.zip.age)…")
+        self.open_button = QPushButton("Open an encrypted bundle (.zip.&age)…")
         self.open_button.clicked.connect(self.choose_encrypted)
         layout.addWidget(self.open_button)
         layout.addStretch(1)
