@@ -69,7 +69,17 @@ def test_agent_key_request_trader_export_and_agent_opens(qtbot, window: MainWind
     assert page.handoff.bundle_options() == {} and state.trade_id == TRADE_ID
     page.handoff.text.setText("bisq-support-request:v1;garbage")
     assert "malformed" in page.handoff.message.text() and page.handoff.bundle_options() == {}
+    import dataclasses
+    from datetime import UTC, datetime, timedelta
+
     page.handoff.open_file(tmp_path / "case.bisq-request")
+    valid = page.handoff.request
+    page.handoff.request = dataclasses.replace(valid, expires=datetime.now(UTC) - timedelta(days=1))
+    page.output.setText(str(tmp_path / "expired.zip"))
+    page.export()  # the request expired while the trader was busy: refused, nothing written
+    assert "request expired on" in page.message.text() and not page.busy()
+    assert not (tmp_path / "expired.zip.age").exists()
+    page.handoff.request = valid
     assert "The agent asked for: the Bisq log files" in page.handoff.summary.text()
     out_dir = tmp_path / "out"
     out_dir.mkdir()

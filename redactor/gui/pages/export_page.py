@@ -172,6 +172,9 @@ class ExportPage(Page):
             return
         if out.exists() and out != self._replace_ok and not self.confirm_overwrite(out):
             return
+        if self.audience.audience == "agent" and self.handoff.problem():
+            self.message.error(self.handoff.problem() or "")
+            return
         self.settings.set_last_folder("export", out.parent)
         options = self.handoff.bundle_options() if self.audience.audience == "agent" else {"audience": "public"}
 

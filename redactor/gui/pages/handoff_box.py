@@ -140,6 +140,17 @@ class HandoffBox(QGroupBox):
             return []
         return [ITEMS[k][0] for k in self.request.need if not have.get(k, False)]
 
+    def problem(self) -> str | None:
+        """Why the bundle cannot be made as the request says now (it may have expired since it was pasted)."""
+        from datetime import UTC, datetime
+
+        from redactor.handoff.request import SLACK
+
+        if self.request is not None and self.request.expires < datetime.now(UTC) - SLACK:
+            return (f"The agent's request expired on {self.request.expires:%Y-%m-%d %H:%M} UTC; ask the agent for "
+                    "a new one.")
+        return None
+
     def bundle_options(self) -> dict[str, Any]:
         """Keyword arguments for build_bundle: encrypt_to, and what was requested for the manifest."""
         options: dict[str, Any] = {}
