@@ -266,7 +266,7 @@ def _screenshot_arg(text: str):  # type: ignore[no-untyped-def]
 def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("bundle", help="write the support bundle for one trade")
     p.add_argument("--data-dir", type=Path, help="Bisq data directory (default: the one found with the newest log)")
-    p.add_argument("--trade-id", required=True, help="full trade ID (see `bisq-redactor trades`)")
+    p.add_argument("--trade-id", help="full trade ID (see `bisq-redactor trades`; or from --request)")
     p.add_argument("--role", required=True, choices=("buyer", "seller"), help="your role: BTC buyer or seller")
     p.add_argument("--description-file", type=Path, required=True,
                    help="text file: what happened, when, anything non-standard, past issues")
@@ -277,6 +277,16 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
     p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")
     p.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
+    p.add_argument("--encrypt-to", action="append", default=[], metavar="AGE_PUBLIC_KEY",
+                   help="encrypt the bundle to the agent's key (age1...): writes OUTPUT.age, only that agent "
+                        "can open it; the plain zip never touches the disk")
+    p.add_argument("--for", dest="audience", choices=("agent", "public"), default="agent",
+                   help="agent (default): trade IDs, tx IDs and onions stay readable; public: for a public "
+                        "GitHub issue, those IDs, bitcoin addresses, Bisq 2 profile IDs, nyms and nicknames become "
+                        "placeholders too, and the folder is named without the trade ID")
+    p.add_argument("--request", metavar="FILE_OR_TEXT",
+                   help="the agent's request (file or bisq-support-request:... text): sets the trade ID, what is "
+                        "needed and the key to encrypt to")
     p.set_defaults(handler=_cmd_bundle)
 
 
@@ -286,17 +296,25 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     from redactor.inputs import read_user_text
 
     description = read_user_text(args.description_file)  # a secret or a binary file is refused
+    from redactor.handoff.commands import bundle_target
+
+    trade_id, encrypt_to, requested = bundle_target(args.trade_id, args.encrypt_to, args.request)
     data_dir = _data_dir(args.data_dir)
-    case = Case(trade_id=args.trade_id, role=args.role, description=description, txids=list(args.txid),
+    case = Case(trade_id=trade_id, role=args.role, description=description, txids=list(args.txid),
                 screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,
                 contract=args.contract, extra_user_names=tuple(args.user_name))
-    result = build_bundle(case, args.output)
-    print(f"Bundle written: {result.path}")
+    result = build_bundle(case, args.output, encrypt_to=encrypt_to, audience=args.audience,
+                          manifest_extra={"requested": requested} if requested else None)
+    print(f"Bundle written: {result.path}" + (" (encrypted to the agent's key)" if encrypt_to else ""))
     _print_known_values(result.report)
     if result.map_path:
         print(f"Placeholder map (keep it private, do not send): {result.map_path}")
     print("Checklist:")
     _print_checklist(result.manifest["checklist"], result.missing)
+    if requested:
+        from redactor.handoff.commands import print_requested
+
+        print_requested(requested, result.manifest["checklist"])
     return 0
 
 
@@ -315,6 +333,7 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("verify", help="(agents) check a bundle's hashes and layout")
     p.add_argument("zip", type=Path)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--identity", type=Path, metavar="KEY_FILE", help="your agent key, to open a .zip.age bundle")
     p.set_defaults(handler=_cmd_verify)
 
 
@@ -324,15 +343,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if not args.zip.is_file():
         print(f"bisq-redactor: no file at {args.zip}", file=sys.stderr)
         return 1
-    result = verify_bundle(args.zip)
+    from redactor.handoff.commands import open_bundles
+
+    with open_bundles([args.zip], args.identity) as (plain,):
+        result = verify_bundle(plain)
     if args.json:
         _print_json({"ok": result.ok, "ok_means": ok_sentence(), "problems": result.problems,
                      "checklist": result.checklist,
-                     "trade_id": result.manifest.get("trade_id") if result.manifest else None})
+                     "trade_id": result.manifest.get("trade_id") if result.manifest else None,
+                     "audience": result.manifest.get("audience") if result.manifest else None})
     elif result.ok and result.manifest is not None:
         m = result.manifest
         print(f"OK: {args.zip.name} — trade {m['trade_id']}, {m['role']}, {len(m['files'])} files, "
-              f"created {m['created']}")
+              f"created {m['created']}" + (", for a public issue (IDs replaced)" if m.get("audience") == "public"
+                                           else ""))
         print(ok_sentence())
         _print_checklist(result.checklist, _missing_of(result.checklist))
     else:
@@ -350,13 +374,17 @@ def _add_merge(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("first", type=Path, help="one trader's bundle (buyer or seller)")
     p.add_argument("second", type=Path, help="the other trader's bundle")
     p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--identity", type=Path, metavar="KEY_FILE", help="your agent key, to open .zip.age bundles")
     p.set_defaults(handler=_cmd_merge)
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
     from redactor.bundle.merge import merge_bundles
+    from redactor.handoff.commands import check_not_input, open_bundles
 
-    out = merge_bundles(args.first, args.second, args.output)
+    check_not_input(args.output, [args.first, args.second])
+    with open_bundles([args.first, args.second], args.identity) as (first, second):
+        out = merge_bundles(first, second, args.output)
     print(f"Case written: {out}")
     return 0
 
@@ -445,9 +473,15 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return run(quit_after=args.quit_after)
 
 
+def _add_handoff(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from redactor.handoff.commands import add_commands  # agent-key, request
+
+    add_commands(sub)
+
+
 COMMANDS = (
     _add_locate, _add_sanitize_log, _add_scrub_contract, _add_redact_image, _add_trades, _add_bundle,
-    _add_verify, _add_merge, _add_close, _add_purge, _add_demo, _add_gui,
+    _add_verify, _add_merge, _add_close, _add_purge, _add_demo, _add_gui, _add_handoff,
 )
 
 

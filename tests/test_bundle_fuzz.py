@@ -30,7 +30,8 @@ HOSTILE = ["../evil.txt", "/etc/passwd", "C:/x.txt", "a\\b.txt", "", ".", "x//y"
 json_values = st.recursive(st.none() | st.booleans() | st.integers(-2, 2 ** 40) | st.text(max_size=8),
                            lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
                            max_leaves=6)
-FIELDS = ["format", "trade_id", "role", "created", "tool_version", "checklist", "files", "roles", "sources"]
+FIELDS = ["format", "trade_id", "role", "created", "tool_version", "checklist", "files", "roles", "sources",
+          "audience", "requested"]
 
 
 @st.composite

@@ -77,6 +77,6 @@ def many_records_manifest(n: int) -> bytes:
     body = ",\n".join(f'    {{\n      "bytes": 1,\n      "path": "{TID}/buyer/f{i:07d}.log",\n'
                        f'      "sha256": "{sha}"\n    }}' for i in range(n))
     files = ("[\n" + body + "\n  ]") if n else "[]"
-    return ('{\n  "checklist": {},\n  "created": "2026-11-18T08:24:46Z",\n  "files": ' + files +
+    return ('{\n  "audience": "agent",\n  "checklist": {},\n  "created": "2026-11-18T08:24:46Z",\n  "files": ' + files +
             ',\n  "format": 1,\n  "role": "buyer",\n  "tool_version": "0",\n  "trade_id": "' + TID +
             '"\n}\n').encode()

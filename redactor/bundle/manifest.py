@@ -28,6 +28,8 @@ def make_manifest(*, trade_id: str, role: str, created: str, checklist: Mapping[
         "files": sorted((dict(f) for f in files), key=lambda f: f["path"]),
     }
     manifest.update(extra or {})
+    if role != "case":
+        manifest.setdefault("audience", "agent")  # whom a trader's bundle is for; support, unless said otherwise
     return manifest
 
 
@@ -42,8 +44,13 @@ class ManifestError(BadInput):
 
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_TRADER_KEYS = {"format", "trade_id", "role", "created", "tool_version", "checklist", "files"}
-_CASE_KEYS = _TRADER_KEYS | {"roles", "sources"}
+_COMMON_KEYS = {"format", "trade_id", "role", "created", "tool_version", "checklist", "files"}
+# A trader's bundle says whom it is for (redactor.handoff: "agent", or "public" with IDs as placeholders), and,
+# when an agent's request filled it in, the checklist items that request asked for.
+_TRADER_KEYS = _COMMON_KEYS | {"audience"}
+_TRADER_OPTIONAL = {"requested"}
+_CASE_KEYS = _COMMON_KEYS | {"roles", "sources"}
+AUDIENCES = ("agent", "public")
 CASE_ROLES = ["buyer", "seller"]
 
 
@@ -100,8 +107,9 @@ def check_shape(obj: object) -> dict[str, Any]:
     if role not in ("buyer", "seller", "case"):
         raise ManifestError("its 'role' is not buyer, seller or case")
     expected = _CASE_KEYS if role == "case" else _TRADER_KEYS
-    if set(obj) != expected:
-        extra, absent = sorted(set(obj) - expected), sorted(expected - set(obj))
+    optional = set() if role == "case" else _TRADER_OPTIONAL
+    if not expected <= set(obj) <= expected | optional:
+        extra, absent = sorted(set(obj) - expected - optional), sorted(expected - set(obj))
         raise ManifestError("its fields are not the ones this app writes (" + "; ".join(
             ([f"unexpected: {', '.join(extra)[:200]}"] if extra else []) +
             ([f"missing: {', '.join(absent)}"] if absent else [])) + ")")
@@ -115,7 +123,17 @@ def check_shape(obj: object) -> dict[str, Any]:
         _check_case(obj)
     else:
         _check_flags(obj["checklist"], "checklist")
+        _check_trader_extras(obj)
     return obj
+
+
+def _check_trader_extras(obj: dict[str, Any]) -> None:
+    if obj["audience"] not in AUDIENCES:
+        raise ManifestError("its 'audience' is not agent or public")
+    requested = obj.get("requested", [])
+    if not (isinstance(requested, list) and len(requested) <= len(obj["checklist"])
+            and all(isinstance(k, str) and k in obj["checklist"] for k in requested)):
+        raise ManifestError("its 'requested' is not a list of its checklist's items")
 
 
 def load(data: bytes) -> dict[str, Any]:

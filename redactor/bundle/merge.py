@@ -43,6 +43,9 @@ def _verified_inputs(buyer_zip: Path, seller_zip: Path) -> list[dict[str, Any]]:
             raise BadInput(f"{Path(path).name} failed verification: {result.problems[0]}{more}")
         if result.manifest["role"] not in ("buyer", "seller"):
             raise BadInput(f"{Path(path).name} is already a merged case; merge two traders' bundles.")
+        if result.manifest.get("audience") == "public":  # its IDs are placeholders: no trade to match on
+            raise BadInput(f"{Path(path).name} was made for a public issue (its IDs are placeholders); merge the "
+                           "bundles the traders made for support.")
         manifests.append(result.manifest)
     a, b = manifests
     if a["trade_id"] != b["trade_id"]:

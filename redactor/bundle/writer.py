@@ -167,11 +167,19 @@ def _refuse_secret_inputs(case: Case) -> None:
 
 
 def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
-                 cancel: Callable[[], bool] | None = None, created: datetime | None = None) -> BundleResult:
-    """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it."""
+                 cancel: Callable[[], bool] | None = None, created: datetime | None = None,
+                 encrypt_to: Sequence[str] = (), manifest_extra: dict[str, Any] | None = None,
+                 audience: str = "agent") -> BundleResult:
+    """Write the support bundle for `case` to `out_zip` (atomically) and the placeholder map beside it.
+    With `encrypt_to` (age public keys) the result is `<out_zip>.age`, encrypted while it is written: the plain
+    zip never touches the disk (redactor.handoff.age_stream). `manifest_extra`: more manifest fields (what the
+    agent requested). `audience` "public": IDs become placeholders too (redactor.handoff.public_bundle)."""
     case.validate()
     out_zip = Path(out_zip)
     trade_id = case.trade_id.strip()
+    from redactor.handoff.public_bundle import output_plan  # hand-off: encryption, audience (bad ones fail first)
+
+    map_for, out_zip, sink = output_plan(out_zip, encrypt_to, audience, trade_id)
     role = case.role
     data_dir = Path(case.data_dir) if case.data_dir is not None else None
     if (data_dir is not None and _inside(out_zip, data_dir)) or _bisq_dir_above(out_zip):
@@ -280,6 +288,12 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
         report["txids"] = {"given": len(case.given_txids()), "from_logs": len(log_txids)}
         entries[prefix + REPORT] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
 
+        public_map = None
+        if audience == "public":
+            step("replacing IDs for a public issue", 0.76)
+            from redactor.handoff.public_bundle import apply_public
+
+            entries, prefix, public_map = apply_public(entries, prefix, work, trade_id, REPORT, cancel)
         step("hashing", 0.78)
         files: list[dict[str, Any]] = []
         for entry_name, entry_src in sorted(entries.items()):
@@ -288,21 +302,28 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             files.append({"path": entry_name, "sha256": digest, "bytes": size})
         inner = [f["path"][len(prefix):] for f in files]
         checks = checklist_mod.checklist_for(inner, role)
-        manifest = manifest_mod.make_manifest(trade_id=trade_id, role=role, created=iso(created_at),
-                                              checklist=checks, files=files)
+        manifest = manifest_mod.make_manifest(trade_id=prefix.rstrip("/"), role=role, created=iso(created_at),
+                                              checklist=checks, files=files,
+                                              extra={"audience": audience, **(manifest_extra or {})})
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
         step("checking for known values", 0.79)
         # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
         sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
-        map_path = placeholders_path(out_zip) if map_tmp.is_file() else None
-        # The zip and its placeholder map are committed together: both written in full, then both renamed.
-        with staged_outputs([out_zip] + ([map_path] if map_path else [])) as staged:
+        map_path = placeholders_path(map_for) if map_tmp.is_file() else None
+        # Which placeholder is which ID in a public bundle: the trader's, for a developer's questions.
+        public_path = map_for.with_name(map_for.stem + ".public-placeholders.json") if public_map else None
+        # The zip and its maps are committed together: all written in full, then all renamed.
+        with staged_outputs([out_zip] + [p for p in (map_path, public_path) if p is not None]) as staged:
             write_zip(staged[0], list(entries.items()), created_at, cancel=cancel,
-                      progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None)
+                      progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None,
+                      sink=sink)
+            rest = iter(staged[1:])
             if map_path is not None:
-                write_bytes_atomic(staged[1], map_tmp.read_bytes(), mode=0o600)  # private: never shared
+                write_bytes_atomic(next(rest), map_tmp.read_bytes(), mode=0o600)  # private: never shared
+            if public_path is not None and public_map is not None:
+                write_map(next(rest), public_map)
     if progress is not None:
         progress("done", 1.0)
     return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         open_bundle = file_menu.addAction("&Open a bundle (agents)…")
         open_bundle.setShortcut(QKeySequence.StandardKey.Open)
         open_bundle.triggered.connect(self.open_bundle)
+        open_request = file_menu.addAction("Open an agent's &request…")
+        open_request.triggered.connect(lambda: self.open_request())
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -85,6 +88,27 @@ class MainWindow(QMainWindow):
     def open_bundle(self) -> None:
         self.show_agent()
         self.agent.bundle_tab.choose()
+
+    def open_request(self, path: Path | None = None) -> bool:
+        """Traders: an agent's request fills in the trade ID and the key to encrypt to (hand-off)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from redactor.gui.pages.handoff_box import open_request_in_flow
+
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Open the agent's request", self.settings.last_folder(
+                "requests"), "Support request (*.bisq-request);;All files (*)")
+            if not name:
+                return False
+            path = Path(name)
+        self.show_trader()
+        ok, text = open_request_in_flow(self.flow, path)
+        box = QMessageBox(QMessageBox.Icon.Information if ok else QMessageBox.Icon.Warning, "Agent's request",
+                          text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self._request_box = box
+        return ok
 
     def show_trader(self) -> None:
         self.trader_action.setChecked(True)

@@ -45,5 +45,13 @@ class Settings:
     def set_geometry(self, data: QByteArray) -> None:
         self._s.setValue("window/geometry", data)
 
+    def value(self, key: str) -> str:
+        """A free-form text preference ("" when unset), e.g. the agent key's file (redactor.gui.agent.keys_tab)."""
+        value = self._s.value(key, "")
+        return value if isinstance(value, str) else ""
+
+    def set_value(self, key: str, value: str) -> None:
+        self._s.setValue(key, value)
+
     def sync(self) -> None:
         self._s.sync()

@@ -18,4 +18,9 @@ class AgentView(QWidget):
         self.cases_tab = CasesTab(settings)
         self.tabs.addTab(self.bundle_tab, "&Open a bundle")
         self.tabs.addTab(self.cases_tab, "&Merge, close, purge")
+        from redactor.gui.agent import keys_tab  # hand-off: agent key, requests, .zip.age bundles
+
+        self.keys_tab = keys_tab.KeysTab(settings)
+        self.tabs.addTab(self.keys_tab, "Ke&y and requests")
+        keys_tab.install(self.bundle_tab, self.keys_tab)
         layout.addWidget(self.tabs)

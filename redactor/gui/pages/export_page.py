@@ -80,6 +80,11 @@ class ExportPage(Page):
         self._replace_ok: Path | None = None  # the save dialog already asked about this file
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Check and save the bundle"))
+        from redactor.gui.pages.handoff_box import AudienceChoice, HandoffBox  # hand-off (issue 15)
+
+        self.audience = AudienceChoice()
+        self.audience.public.toggled.connect(self._audience_changed)
+        layout.addWidget(self.audience)
         list_label = QLabel("What support asks for (&checklist):")
         self.checklist = QListWidget()
         self.checklist.setAccessibleName("Support checklist")
@@ -96,6 +101,8 @@ class ExportPage(Page):
         row.addWidget(self.output, 1)
         row.addWidget(browse)
         layout.addLayout(row)
+        self.handoff = HandoffBox(state)
+        layout.addWidget(self.handoff)
         actions = QHBoxLayout()
         self.create_button = QPushButton("Create the &bundle")
         self.create_button.setDefault(True)
@@ -122,10 +129,20 @@ class ExportPage(Page):
         self.checklist.clear()
         for mark, text in checklist(self.state):
             self.checklist.addItem(QListWidgetItem(f"{mark}  {text}"))
-        name = default_bundle_name(self.state.trade_id, self.state.role)
+        name = (self.audience.PUBLIC_NAME if self.audience.audience == "public"
+                else default_bundle_name(self.state.trade_id, self.state.role))
         current = Path(self.output.text()) if self.output.text() else None
         folder = current.parent if current else Path(self.settings.last_folder("export"))
         self.output.setText(str(folder / name))
+
+    def _audience_changed(self) -> None:
+        """A public bundle is not encrypted to anyone and gets a name without the trade ID."""
+        public = self.audience.audience == "public"
+        self.handoff.setEnabled(not public)
+        if self.output.text():
+            folder = Path(self.output.text()).parent
+            name = self.audience.PUBLIC_NAME if public else default_bundle_name(self.state.trade_id, self.state.role)
+            self.output.setText(str(folder / name))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Save the support bundle", self.output.text(),
@@ -156,12 +173,17 @@ class ExportPage(Page):
             return
         if out.exists() and out != self._replace_ok and not self.confirm_overwrite(out):
             return
+        if self.audience.audience == "agent" and self.handoff.problem():
+            self.message.error(self.handoff.problem() or "")
+            return
         self.settings.set_last_folder("export", out.parent)
+        options = self.handoff.bundle_options() if self.audience.audience == "agent" else {"audience": "public"}
 
         def work(ctl: workers.Control) -> Any:
             from redactor.bundle.writer import build_bundle
 
-            return build_bundle(case, out, progress=lambda text, f: ctl.progress(text, f), cancel=ctl.cancelled)
+            return build_bundle(case, out, progress=lambda text, f: ctl.progress(text, f), cancel=ctl.cancelled,
+                                **options)
 
         self._job = workers.run_job(self, "creating the bundle", work, on_done=self._done, on_failed=self._failed,
                                     on_progress=self._progress,
@@ -204,7 +226,12 @@ class ExportPage(Page):
         optional = {sentence for sentence, required in ITEMS.values() if not required}
         missing = [str(m) for m in result.missing or [] if m not in optional]
         text = f"Saved {result.path}."
-        if missing:
+        if self.audience.audience == "agent" and "encrypt_to" in self.handoff.bundle_options():
+            text += " It is encrypted: only the agent whose key you gave can open it."
+        asked = self.handoff.missing_requested(result.manifest.get("checklist", {}))
+        if asked:
+            text += " The agent asked for these and the bundle does not hold them: " + "; ".join(asked) + "."
+        elif missing:
             text += " Support may still ask you for: " + "; ".join(missing) + "."
         self.message.info(text)
 
