@@ -239,3 +239,11 @@ def test_payment_labels_in_any_log_line(line: str, secrets: list[str]) -> None:
 def test_a_single_common_word_label_needs_payment_context() -> None:
     line = f"{TS_S} INFO  b.c.n.p2p.P2PService: Name: seednode-1, City: unknown \n"
     assert log_clean(line) == line  # "Name:" and "City:" alone are ordinary log words
+
+
+def test_a_phone_number_that_runs_into_a_trade_id_is_no_phone_number() -> None:
+    """Found by the property test: "call me 00 00000-…" read a phone across the trade ID's first part, and the
+    ID lost its prefix. A hit crossing an identifier's edge is dropped; one holding whole IDs is not."""
+    tid = "00000-00000000-0000-0000-0000-000000000001-1104"
+    line = f"Nov-18 08:19:00.123 [JavaFX Application Thread] INFO  b.c.s.t.TraderChatManager: call me 00 {tid} x\n"
+    assert tid in sanitize_bytes(line.encode(), []).decode()

@@ -291,10 +291,14 @@ class Scanner:
             if e <= s or not canon:
                 continue
             if mode == DROP:
-                # Dropped only when it lies inside an identifier: a protected token never shields a larger
-                # personal value around it (an e-mail whose local part looks like a BTC address). A hit holding
-                # a byte no identifier has (`@`, a space, `+`) cannot lie inside one: no need to look.
-                if not buf[s:e].translate(None, _ID_BYTES) and any(a <= s and e <= b for a, b in keeps(s)):
+                # Dropped when it lies inside an identifier or crosses one's edge (a phone number read into a
+                # trade ID's first digits: "call me 00 00000-0000…"); kept when it holds whole identifiers: a
+                # protected token never shields a larger personal value around it (an e-mail whose local part
+                # looks like a BTC address). A hit holding a byte no identifier has cannot lie inside one.
+                near = keeps(s)
+                if not buf[s:e].translate(None, _ID_BYTES) and any(a <= s and e <= b for a, b in near):
+                    continue
+                if any(a < e and s < b and not (s <= a and b <= e) for a, b in near):
                     continue
             elif mode == CARVE:
                 overlapping = [(a, b) for a, b in keeps(s) if a < e and s < b]
