@@ -16,13 +16,14 @@ export QT_QPA_PLATFORM ?= offscreen
 # Debian packages the app needs at run time from a source install: Tesseract's language data (tesserocr's wheel
 # carries libtesseract but no tessdata), the Tesseract program (the fallback back-end), the libraries Qt loads
 # on a bare Debian (offscreen and xcb platforms: the X11/xcb set packaging/linux/make_deb.py declares for the
-# .deb), and Xvfb for the GUI test that runs the app under the xcb platform.
+# .deb), Xvfb for the GUI test that runs the app under the xcb platform, and the age tool for the hand-off
+# round trips (app -> age -d, age -r -> app).
 TESS_DEBS := tesseract-ocr tesseract-ocr-eng
 QT_DEBS := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 XCB_DEBS := libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 \
   libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
-TEST_DEBS := xvfb
+TEST_DEBS := xvfb age
 SYSTEM_DEBS := $(TESS_DEBS) $(QT_DEBS) $(XCB_DEBS) $(TEST_DEBS)
 
 system-deps:
