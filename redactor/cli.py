@@ -87,27 +87,29 @@ def _add_sanitize_log(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _cmd_sanitize_log(args: argparse.Namespace) -> int:
-    from redactor.fsutil import check_output_path
+    from redactor.fsutil import check_output_path, staged_outputs, write_bytes_atomic
     from redactor.inputs import LOG, checked_copy
     from redactor.text.sanitizer import sanitize_logs
 
-    check_output_path(args.output, [args.input])
     map_path = args.output.with_name(args.output.name + ".map.json")
-    with checked_copy(args.input, LOG) as (src, left_out):  # a wallet, key or config file is refused here
-        report = sanitize_logs([src], args.output.parent, out_names=[args.output.name],
-                               user_names=args.user_name, workers=1, map_path=map_path)
+    outputs = [args.output, map_path] + ([args.report] if args.report else [])
+    for out in outputs:
+        check_output_path(out, [args.input])
+    if len({o.resolve() for o in outputs}) != len(outputs):
+        raise RedactorError("-o, its .map.json and --report must be three different files; choose other names.")
+    # The clean log, its private map and the report are committed together: all written in full, then renamed.
+    with checked_copy(args.input, LOG) as (src, left_out), staged_outputs(outputs) as staged:
+        report = sanitize_logs([src], staged[0].parent, out_names=[staged[0].name],
+                               user_names=args.user_name, workers=1, map_path=staged[1])
+        f = report.files[0]
+        if f.error:
+            raise RedactorError(f.error)
+        if args.report:
+            write_bytes_atomic(staged[2], (json.dumps(report.to_json(), indent=2) + "\n").encode("utf-8"))
     if left_out:
         print(f"Note: only the newest part of {args.input.name} was sanitized (its first {left_out:,} bytes were "
               "left out): Bisq rolls its logs at 10 MB, so a file this large is not one Bisq wrote.",
               file=sys.stderr)
-    if args.report:
-        try:
-            args.report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise RedactorError(f"Could not write the report {args.report}: {exc.strerror or exc}") from exc
-    f = report.files[0]
-    if f.error:
-        raise RedactorError(f.error)
     found = ", ".join(f"{n} {kind}" for kind, n in sorted(f.counts.items())) or "nothing personal found"
     print(f"{args.output}: {f.lines} lines; replaced {found}. Private map: {map_path}")
     return 0

@@ -119,3 +119,19 @@ def test_a_bundle_beyond_the_limits_is_refused_before_writing(tmp_path: Path, de
     with pytest.raises(TooLarge, match=r"a bundle file may hold at most 1000 bytes\. Nothing was written\."):
         build_bundle(demo_case(demo_data_dir), tmp_path / "case.zip")
     assert [p for p in tmp_path.iterdir() if p.is_file()] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name a temp file")
+def test_sanitize_log_commits_log_map_and_report_together(tmp_path: Path, demo_data_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "out"
+    where.mkdir()
+    out, report = where / "clean.log", where / "report.json"
+    args = ["sanitize-log", str(demo_data_dir / "bisq.log"), "-o", str(out), "--report", str(report)]
+    full_for(monkeypatch, "report.json")
+    assert main(args) == 1
+    assert sorted(p.name for p in where.iterdir()) == []  # no clean log, no map, no report, no temp
+    monkeypatch.undo()
+    assert main(args) == 0
+    assert sorted(p.name for p in where.iterdir()) == ["clean.log", "clean.log.map.json", "report.json"]
+    assert main([*args[:4], "--report", str(out)]) == 1  # the report cannot replace the clean log
