@@ -157,7 +157,7 @@ class BundleTab(QWidget):
 
     def choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a support bundle", self.settings.last_folder("bundles"),
-                                              "Support bundle (*.zip);;All files (*)")
+                                              "Support bundle (*.zip *.zip.age);;All files (*)")
         if name:
             self.settings.set_last_folder("bundles", Path(name))
             self.open(Path(name))
