@@ -55,9 +55,11 @@ def _alt(words: Iterable[str]) -> bytes:
     return b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
 
 
-_JSON_FIELD = re.compile(rb'"(?P<key>' + _alt(PAYLOAD_FIELDS) + rb')"[ \t]*:[ \t]*"(?P<val>(?:[^"\\\n]|\\.)*)"')
+# Field names as a trie (`re` tries a plain alternation's 70 names one by one after every `"`).
+_FIELD_TRIE = reversed_trie([k.encode()[::-1] for k in PAYLOAD_FIELDS])
+_JSON_FIELD = re.compile(rb'"(?P<key>' + _FIELD_TRIE + rb')"[ \t]*:[ \t]*"(?P<val>(?:[^"\\\n]|\\.)*)"')
 _KV_FIELD = re.compile(
-    rb"(?<![\w.])(?P<key>" + _alt(PAYLOAD_FIELDS) + rb")=(?P<val>\[[^\]\n]*\]|[^\n]*?)"
+    rb"(?<![\w.])(?P<key>" + _FIELD_TRIE + rb")=(?P<val>\[[^\]\n]*\]|[^\n]*?)"
     rb"(?=, ?[A-Za-z_]\w*=|\)(?=\s+[A-Z]\w*\(|[,)}]|\s*$)|\}(?=[,)}]|\s*$)|\s*$)")
 DETAIL_LABELS = localized_detail_labels()
 _LABELS = _alt(DETAIL_LABELS)
