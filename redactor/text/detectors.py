@@ -307,7 +307,7 @@ class Scanner:
             cands.append(h)
         # Overlapping hits form clusters (most hits are alone in theirs); in a cluster the highest priority
         # wins, then the longest, and a hit is taken only if it overlaps nothing taken so far.
-        cands.sort(key=lambda h: (h[0], -h[1]))
+        cands.sort()  # by start (a cluster is found from the running end, so the order of ends does not matter)
         out: list[Hit] = []
         i, n = 0, len(cands)
         while i < n:

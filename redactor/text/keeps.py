@@ -32,30 +32,29 @@ _HEX64 = b"h" * 64
 _B58_26 = b"B" * 26
 
 
-# How far before its literal a match can start (a trade ID's prefix, `[13mn2]`/`bcrt1` are inside the run).
-_BEFORE = {TRADE_ID: 9, UUID: 0, TXID: 0, ONION: 56, SHORT_ONION: 7, BTC_ADDRESS: 0}
-
-
-def _patterns(line: bytes) -> dict[re.Pattern[str], int]:
+def _patterns(line: bytes) -> list[tuple[re.Pattern[str], int]]:
     """The keep patterns that can match in `line` (those whose literal it holds), each with the first byte
-    offset at which a match can start."""
-    out: dict[re.Pattern[str], int] = {}
-
-    def admit(p: re.Pattern[str], at: int) -> None:
-        if at >= 0:
-            start = max(0, at - _BEFORE[p])
-            out[p] = min(out.get(p, start), start)
-
+    offset at which a match can start (a trade ID's prefix is up to 9 bytes before its UUID, an onion's name
+    56 before `.onion`)."""
+    out: list[tuple[re.Pattern[str], int]] = []
     hexed = line.translate(_HEX_TABLE)
     at = hexed.find(_UUID_SHAPE)
-    admit(TRADE_ID, at)
-    admit(UUID, at)
-    admit(TXID, hexed.find(_HEX64))
-    admit(ONION, line.find(b".onion"))
-    admit(SHORT_ONION, line.find(b".."))
-    for lit in (b"bc1", b"tb1", b"bcrt1"):
-        admit(BTC_ADDRESS, line.find(lit))
-    admit(BTC_ADDRESS, line.translate(_B58_TABLE).find(_B58_26))
+    if at >= 0:
+        out += ((TRADE_ID, max(0, at - 9)), (UUID, at))
+    at = hexed.find(_HEX64)
+    if at >= 0:
+        out.append((TXID, at))
+    at = line.find(b".onion")
+    if at >= 0:
+        out.append((ONION, max(0, at - 56)))
+    if b".." in line:
+        out.append((SHORT_ONION, 0))
+    if b"bc1" in line or b"tb1" in line or b"bcrt1" in line:
+        out.append((BTC_ADDRESS, 0))
+    else:
+        at = line.translate(_B58_TABLE).find(_B58_26)
+        if at >= 0:
+            out.append((BTC_ADDRESS, at))
     return out
 
 
@@ -80,7 +79,7 @@ class KeepIndex:
         if patterns:
             text = dec(line)
             ascii_only = len(text) == len(line)  # else a byte offset is not a character offset: search it all
-            found = sorted((m.start(), m.end()) for p, at in patterns.items()
+            found = sorted((m.start(), m.end()) for p, at in patterns
                            for m in p.finditer(text, at if ascii_only else 0))
             for a, b in found:
                 if spans and a <= spans[-1][1]:

@@ -217,8 +217,10 @@ class Matcher:
             return
         if raw:
             masked = bytearray(low)
+            zeros = memoryview(bytes(max(h[1] - h[0] for h in raw)))
             for h in raw:
-                masked[h[0]:h[1]] = bytes(h[1] - h[0])
+                if h[1] > h[0]:
+                    masked[h[0]:h[1]] = zeros[:h[1] - h[0]]
             low = bytes(masked)
         add = raw.append
         n = len(buf)
