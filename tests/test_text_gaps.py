@@ -239,3 +239,14 @@ def test_payment_labels_in_any_log_line(line: str, secrets: list[str]) -> None:
 def test_a_single_common_word_label_needs_payment_context() -> None:
     line = f"{TS_S} INFO  b.c.n.p2p.P2PService: Name: seednode-1, City: unknown \n"
     assert log_clean(line) == line  # "Name:" and "City:" alone are ordinary log words
+
+
+def test_contract_with_escaped_lone_surrogates(tmp_path: Path) -> None:
+    """A sibling of the non-UTF-8 case: `"\\ud800"` in a contract's JSON must not end in a traceback."""
+    src = tmp_path / "contract.json"
+    src.write_text('{"tradeAmount": 1, "note": "\\ud800 x", "makerPaymentAccountPayload": {"holderName": "J\\udcf6rg"}}',
+                   encoding="utf-8")
+    res = run_cli("scrub-contract", src, "-o", tmp_path / "clean.json")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    out = (tmp_path / "clean.json").read_text(encoding="utf-8")
+    assert json.loads(out)["note"] == "\ud800 x" and "holderName" not in out
