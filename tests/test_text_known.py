@@ -155,3 +155,11 @@ def test_keep_index_on_the_corpus(tmp_path: Path) -> None:
         assert index.at(pos) == want
         pos += len(raw) + 1
     random.seed(0)
+
+
+def test_a_known_value_holding_an_identifier_never_alters_it() -> None:
+    log = (f"{TS} ERROR x: peersPaymentAccountPayload X(holderName=Kofi {TRADE} Mensah, iban=) \n"
+           f"{TS} INFO  x: chat: Kofi {TRADE} Mensah wrote \n")
+    out = sanitize_bytes(log.encode(), every_line=False).decode()
+    assert out.count(TRADE) == 2 and "Kofi" not in out and "Mensah" not in out, out
+    assert re.search(r"chat: (<name-\d+>) " + TRADE + r" \1 wrote", out)

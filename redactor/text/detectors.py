@@ -36,7 +36,7 @@ from redactor.text.freeform import iban_valid, wif_valid
 from redactor.text.keeps import KeepIndex
 from redactor.text.known import Matcher
 from redactor.text.placeholders import canonical
-from redactor.text.spans import CARVE, DROP, FORCE, FREE, IS_WORD, Add, Hit, Raw, dec
+from redactor.text.spans import CARVE, DROP, FORCE, FREE, IS_WORD, KNOWN, Add, Hit, Raw, dec
 from redactor.text.userpaths import user_names_in
 
 __all__ = ["Hit", "Scanner", "entry_boundary", "iban_valid", "user_names_in", "wif_valid", "FREE", "DROP",
@@ -298,11 +298,12 @@ class Scanner:
                 # a byte no identifier has (`@`, a space, `+`) cannot lie inside one: no need to look.
                 if not buf[s:e].translate(None, _ID_BYTES) and any(a <= s and e <= b for a, b in keeps(s)):
                     continue
-            elif mode == CARVE:
+            elif mode == CARVE or mode == KNOWN:
                 overlapping = [(a, b) for a, b in keeps(s) if a < e and s < b]
                 if overlapping:
                     for ps, pe in _carve(buf, s, e, overlapping):
-                        cands.append((ps, pe, kind, canonical(kind, dec(buf[ps:pe])), mode, prio))
+                        piece = canon if mode == KNOWN else canonical(kind, dec(buf[ps:pe]))
+                        cands.append((ps, pe, kind, piece, mode, prio))
                     continue
             cands.append(h)
         # Overlapping hits form clusters (most hits are alone in theirs); in a cluster the highest priority

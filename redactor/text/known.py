@@ -8,6 +8,7 @@ name parts of 4+ letters, an e-mail's local part, IBAN groups with spaces or das
 `+`, `00` or a national `0`. All patterns are searched in one Aho-Corasick pass over a block (a Rust
 automaton: a `re` alternation of thousands of values would cost seconds per 10 MB). A match must stand as a
 word; it gets the placeholder of the value it came from, so `Olga` alone is `<name-1>` like `Olga Mensah`.
+An identifier inside a match (a holder name that held a trade ID) is cut out and stays.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import ahocorasick_rs
 
 from redactor.text.freeform import iban_valid
 from redactor.text.placeholders import canonical
-from redactor.text.spans import DROP, IS_WORD, Raw, enc, word_before
+from redactor.text.spans import IS_WORD, KNOWN, Raw, enc, word_before
 from redactor.text.userpaths import bare_variants
 
 Item = tuple[str, str]  # (kind, canonical value)
@@ -231,7 +232,7 @@ class Matcher:
             if buf.find(b"\n", s, e) >= 0:
                 continue
             kind, canon = items[owner[idx]]
-            add((s, e, kind, canon, DROP, PRIO))
+            add((s, e, kind, canon, KNOWN, PRIO))
 
 
 @lru_cache(maxsize=4)
