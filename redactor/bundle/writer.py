@@ -220,7 +220,8 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
     # The contract is read once, first: a bad one fails now, not after the log pass. Its payment data is hidden
     # wherever a screenshot shows it (a name in a chat message); the scrubbed text goes into the bundle.
     contract_text = read_contract_text(Path(case.contract)) if case.contract is not None else None
-    known = personal_values(contract_text) if contract_text is not None and case.screenshots else []
+    contract_values = personal_values(contract_text) if contract_text is not None else []
+    known = contract_values if case.screenshots else []
     sources = _log_sources(case)
     created_at = resolve_created(
         [p for p, _ in sources] + [Path(s.path) for s in case.screenshots] + ([Path(case.contract)]
@@ -271,6 +272,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                     try:
                         rep = sanitize_logs(raw, work / "logs", out_names=names,
                                             user_names=tuple(case.extra_user_names), table=table,
+                                            known_values=contract_values,  # found in any spelling in any log
                                             progress=_progress_adapter(progress, "sanitizing logs", 0.12, 0.7),
                                             cancel=cancel)
                     except SanitizeCancelled as exc:
@@ -303,7 +305,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
-                                                           table)
+                                                           table, contract_values)
         if len(table):
             write_map(map_tmp, table)  # after the description, so its values are in the map too
         entries[prefix + "txids.txt"] = _txids_text(trade_id, case.given_txids(), log_txids)
@@ -347,7 +349,7 @@ def _report_json(rep: Any) -> Any:
 
 
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
-                 table: PlaceholderTable) -> bytes:
+                 table: PlaceholderTable, known_values: Sequence[str] = ()) -> bytes:
     try:
         from redactor.text.sanitizer import sanitize_text
     except ImportError as exc:
@@ -361,7 +363,8 @@ def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Seque
     if seen is not None:
         lines.append(f"Trade seen in the logs: {seen.first_seen or '?'} .. {seen.last_seen or '?'} (local time, "
                      "no year in Bisq logs)")
-    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table)
+    text = sanitize_text(case.description.strip(), user_names=tuple(user_names), table=table,
+                         known_values=known_values)
     return ("\n".join(lines) + "\n\n" + text + "\n").encode("utf-8")
 
 

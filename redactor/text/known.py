@@ -69,9 +69,11 @@ def classify(value: str) -> Item | None:
     if iban_valid(v):
         return "iban", canonical("iban", v)
     digits = sum(c.isdigit() for c in v)
-    if digits >= 7 and all(c.isdigit() or c in " +()-./" for c in v):
+    phone_like = v.startswith(("+", "00", "(0", "0"))  # a bare digit run is an account number
+    if digits >= 7 and phone_like and all(c.isdigit() or c in " +()-./" for c in v):
         return "phone", canonical("phone", v)
-    if digits or not any(c.isalpha() for c in v):
+    bic_shape = v.isupper() and v.isalnum() and len(v) in (8, 11)  # `COBADEFFXXX`, `WESTGB2L`
+    if digits or bic_shape or not any(c.isalpha() for c in v):
         return "account", canonical("account", v)
     return "name", canonical("name", v)
 
