@@ -33,7 +33,7 @@ from redactor.text.fields import (
     strong_label,
 )
 from redactor.text.freeform import iban_valid, wif_valid
-from redactor.text.keeps import KeepIndex
+from redactor.text.keeps import KeepIndex, carve
 from redactor.text.known import Matcher
 from redactor.text.placeholders import canonical
 from redactor.text.spans import CARVE, DROP, FORCE, FREE, IS_WORD, KNOWN, Add, Hit, Raw, dec
@@ -301,7 +301,7 @@ class Scanner:
             elif mode == CARVE or mode == KNOWN:
                 overlapping = [(a, b) for a, b in keeps(s) if a < e and s < b]
                 if overlapping:
-                    for ps, pe in _carve(buf, s, e, overlapping):
+                    for ps, pe in carve(buf, s, e, overlapping):
                         piece = canon if mode == KNOWN else canonical(kind, dec(buf[ps:pe]))
                         cands.append((ps, pe, kind, piece, mode, prio))
                     continue
@@ -392,24 +392,3 @@ def _structured_at(add: Add, s: int, e: int, raw: bytes, kind: str, value: str, 
     s, e = s + lead, e - trail
     mode = FORCE if kind == "salt" else CARVE
     add((off + s, off + e, kind, canonical(kind, value_stripped), mode, 3))
-
-
-def _carve(buf: bytes, s: int, e: int, keeps: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Parts of [s, e) outside the protected spans, without edge blanks and punctuation."""
-    pieces = []
-    cur = s
-    for a, b in sorted(keeps):
-        if a > cur:
-            pieces.append((cur, min(a, e)))
-        cur = max(cur, b)
-    if cur < e:
-        pieces.append((cur, e))
-    out = []
-    for ps, pe in pieces:
-        while ps < pe and not IS_WORD[buf[ps]]:
-            ps += 1
-        while pe > ps and not IS_WORD[buf[pe - 1]]:
-            pe -= 1
-        if pe > ps:
-            out.append((ps, pe))
-    return out

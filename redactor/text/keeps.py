@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from redactor.bisq.ids import BTC_ADDRESS, ONION, SHORT_ONION, TRADE_ID, TXID, UUID
-from redactor.text.spans import dec, enc
+from redactor.text.spans import IS_WORD, dec, enc
 
 _HEX = bytearray(b" " * 256)
 for _c in b"0123456789abcdef":
@@ -91,3 +91,24 @@ class KeepIndex:
             spans = [(ls + a, ls + b) for a, b in spans]
         self._cache[ls] = spans
         return spans
+
+
+def carve(buf: bytes, s: int, e: int, keeps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parts of [s, e) outside the protected spans, without edge blanks and punctuation."""
+    pieces = []
+    cur = s
+    for a, b in sorted(keeps):
+        if a > cur:
+            pieces.append((cur, min(a, e)))
+        cur = max(cur, b)
+    if cur < e:
+        pieces.append((cur, e))
+    out = []
+    for ps, pe in pieces:
+        while ps < pe and not IS_WORD[buf[ps]]:
+            ps += 1
+        while pe > ps and not IS_WORD[buf[pe - 1]]:
+            pe -= 1
+        if pe > ps:
+            out.append((ps, pe))
+    return out
