@@ -247,3 +247,14 @@ def test_a_phone_number_that_runs_into_a_trade_id_is_no_phone_number() -> None:
     tid = "00000-00000000-0000-0000-0000-000000000001-1104"
     line = f"Nov-18 08:19:00.123 [JavaFX Application Thread] INFO  b.c.s.t.TraderChatManager: call me 00 {tid} x\n"
     assert tid in sanitize_bytes(line.encode(), []).decode()
+
+
+def test_contract_with_escaped_lone_surrogates(tmp_path: Path) -> None:
+    """A sibling of the non-UTF-8 case: `"\\ud800"` in a contract's JSON must not end in a traceback."""
+    src = tmp_path / "contract.json"
+    src.write_text('{"tradeAmount": 1, "note": "\\ud800 x", "makerPaymentAccountPayload": {"holderName": "J\\udcf6rg"}}',
+                   encoding="utf-8")
+    res = run_cli("scrub-contract", src, "-o", tmp_path / "clean.json")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    out = (tmp_path / "clean.json").read_text(encoding="utf-8")
+    assert json.loads(out)["note"] == "\ud800 x" and "holderName" not in out

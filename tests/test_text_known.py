@@ -155,3 +155,29 @@ def test_keep_index_on_the_corpus(tmp_path: Path) -> None:
         assert index.at(pos) == want
         pos += len(raw) + 1
     random.seed(0)
+
+
+def test_a_known_value_holding_an_identifier_never_alters_it() -> None:
+    log = (f"{TS} ERROR x: peersPaymentAccountPayload X(holderName=Kofi {TRADE} Mensah, iban=) \n"
+           f"{TS} INFO  x: chat: Kofi {TRADE} Mensah wrote \n")
+    out = sanitize_bytes(log.encode(), every_line=False).decode()
+    assert out.count(TRADE) == 2 and "Kofi" not in out and "Mensah" not in out, out
+    assert re.search(r"chat: (<name-\d+>) " + TRADE + r" \1 wrote", out)
+
+
+def test_bundle_hides_the_contracts_values_in_logs_and_description(demo_data_dir: Path, tmp_path: Path) -> None:
+    """The contract's payment data (`personal_values`) is a known value of the case: found in free text."""
+    log = demo_data_dir / "bisq_2.log"
+    log.write_text(log.read_text(encoding="utf-8") + f"{TS} INFO  x: chat: SATOSHI here, O'Brien, pay "
+                   "gb82-west-1234-5698-7654-32 \n", encoding="utf-8")
+    case = Case(trade_id=json.loads((REPO / "resources/demo/demo-facts.json").read_text())["trade_id"],
+                role="buyer", description="The peer, Mrs Müller (alice), never answered.", txids=[], screenshots=[],
+                data_dir=demo_data_dir, contract=REPO / "resources/demo/contract.json")
+    result = build_bundle(case, tmp_path / "case.zip")
+    with zipfile.ZipFile(result.path) as zf:
+        texts = {n: zf.read(n).decode("utf-8", "replace") for n in zf.namelist()}
+    log_out = next(v for k, v in texts.items() if k.endswith("bisq_2.log")).lower()
+    desc = next(v for k, v in texts.items() if k.endswith("description.txt")).lower()
+    for secret in ("satoshi here", "o'brien", "gb82-west"):
+        assert secret not in log_out
+    assert "müller" not in desc and "alice" not in desc

@@ -24,6 +24,7 @@ The scrubbed text no longer hashes to the contract hash shown by Bisq; it is for
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,9 @@ def _parse(text: str) -> tuple[dict[str, Any], int, int]:
     return doc, start, end
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
     """The scrubbed contract as 2-space pretty JSON, and counts of what was removed per category.
 
@@ -86,7 +90,8 @@ def scrub_contract_text(text: str) -> tuple[str, dict[str, int]]:
     doc, start, end = _parse(text)
     counts: Counter[str] = Counter()
     _scrub(doc, counts)
-    body = json.dumps(doc, indent=2, ensure_ascii=False)
+    # A lone surrogate (`"\ud800"` in the file) cannot be UTF-8: written back as the escape it came from.
+    body = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(doc, indent=2, ensure_ascii=False))
     before, after = text[:start], text[end:]
     if before.strip() or after.strip():
         from redactor.text.sanitizer import sanitize_text  # only for the rare text around the JSON

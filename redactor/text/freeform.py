@@ -68,6 +68,9 @@ _XKEY_FIRST = b"xtyzuvYZUV"
 _PHONE_INTL = re.compile(rb"\+\d{1,3}[\d ()./-]{6,20}\d")
 
 
+_IBAN_NUM = {ord(c): str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # A=10 ... Z=35
+
+
 def iban_valid(s: str) -> bool:
     """ISO 13616 checksum (mod 97); a value that is not all upper case must also have its country's length."""
     compact = s.replace(" ", "")
@@ -77,7 +80,7 @@ def iban_valid(s: str) -> bool:
         return False
     if compact != upper and IBAN_LENGTHS.get(upper[:2]) != len(upper):
         return False
-    return int("".join(str(int(c, 36)) for c in upper[4:] + upper[:4])) % 97 == 1
+    return int((upper[4:] + upper[:4]).translate(_IBAN_NUM)) % 97 == 1
 
 
 def _b58decode(s: bytes) -> bytes | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from redactor.bisq.ids import BTC_ADDRESS, ONION, SHORT_ONION, TRADE_ID, TXID, UUID
-from redactor.text.spans import dec, enc
+from redactor.text.spans import IS_WORD, dec, enc
 
 _HEX = bytearray(b" " * 256)
 for _c in b"0123456789abcdef":
@@ -32,20 +32,29 @@ _HEX64 = b"h" * 64
 _B58_26 = b"B" * 26
 
 
-def _patterns(line: bytes) -> list[re.Pattern[str]]:
-    """The keep patterns that can match in `line`: those whose literal it holds."""
-    out: list[re.Pattern[str]] = []
+def _patterns(line: bytes) -> list[tuple[re.Pattern[str], int]]:
+    """The keep patterns that can match in `line` (those whose literal it holds), each with the first byte
+    offset at which a match can start (a trade ID's prefix is up to 9 bytes before its UUID, an onion's name
+    56 before `.onion`)."""
+    out: list[tuple[re.Pattern[str], int]] = []
     hexed = line.translate(_HEX_TABLE)
-    if _UUID_SHAPE in hexed:
-        out += (TRADE_ID, UUID)
-    if _HEX64 in hexed:
-        out.append(TXID)
-    if b".onion" in line:
-        out.append(ONION)
+    at = hexed.find(_UUID_SHAPE)
+    if at >= 0:
+        out += ((TRADE_ID, max(0, at - 9)), (UUID, at))
+    at = hexed.find(_HEX64)
+    if at >= 0:
+        out.append((TXID, at))
+    at = line.find(b".onion")
+    if at >= 0:
+        out.append((ONION, max(0, at - 56)))
     if b".." in line:
-        out.append(SHORT_ONION)
-    if b"bc1" in line or b"tb1" in line or b"bcrt1" in line or _B58_26 in line.translate(_B58_TABLE):
-        out.append(BTC_ADDRESS)
+        out.append((SHORT_ONION, 0))
+    if b"bc1" in line or b"tb1" in line or b"bcrt1" in line:
+        out.append((BTC_ADDRESS, 0))
+    else:
+        at = line.translate(_B58_TABLE).find(_B58_26)
+        if at >= 0:
+            out.append((BTC_ADDRESS, at))
     return out
 
 
@@ -69,7 +78,9 @@ class KeepIndex:
         spans: list[tuple[int, int]] = []
         if patterns:
             text = dec(line)
-            found = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+            ascii_only = len(text) == len(line)  # else a byte offset is not a character offset: search it all
+            found = sorted((m.start(), m.end()) for p, at in patterns
+                           for m in p.finditer(text, at if ascii_only else 0))
             for a, b in found:
                 if spans and a <= spans[-1][1]:
                     spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
@@ -80,3 +91,24 @@ class KeepIndex:
             spans = [(ls + a, ls + b) for a, b in spans]
         self._cache[ls] = spans
         return spans
+
+
+def carve(buf: bytes, s: int, e: int, keeps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parts of [s, e) outside the protected spans, without edge blanks and punctuation."""
+    pieces = []
+    cur = s
+    for a, b in sorted(keeps):
+        if a > cur:
+            pieces.append((cur, min(a, e)))
+        cur = max(cur, b)
+    if cur < e:
+        pieces.append((cur, e))
+    out = []
+    for ps, pe in pieces:
+        while ps < pe and not IS_WORD[buf[ps]]:
+            ps += 1
+        while pe > ps and not IS_WORD[buf[pe - 1]]:
+            pe -= 1
+        if pe > ps:
+            out.append((ps, pe))
+    return out

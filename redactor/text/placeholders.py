@@ -20,7 +20,6 @@ from redactor.text.spans import printable
 KINDS = ("name", "email", "phone", "iban", "account", "address", "bank", "text", "payment", "salt", "ip",
          "bridge", "xkey", "privkey", "user")
 
-_SPACES = re.compile(r"\s+")
 _PHONE_KEEP = re.compile(r"[^\d+]")
 
 
@@ -28,9 +27,9 @@ def canonical(kind: str, value: str) -> str:
     """The form two spellings of one value share."""
     v = value.strip()
     if kind in ("email", "user", "name", "address", "bank", "text", "payment"):
-        return _SPACES.sub(" ", v).casefold()
+        return " ".join(v.split()).casefold()  # (str.split: the same whitespace as `\s+`, faster)
     if kind in ("iban", "account"):
-        return _SPACES.sub("", v).upper() if kind == "iban" else _SPACES.sub(" ", v).upper()
+        return "".join(v.split()).upper() if kind == "iban" else " ".join(v.split()).upper()
     if kind == "phone":
         digits = _PHONE_KEEP.sub("", v)
         return digits if digits.startswith("+") else digits.lstrip("+")

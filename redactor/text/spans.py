@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 # How a hit relates to protected identifiers (trade/tx IDs, onions, BTC addresses):
 # FREE: taken as found; DROP: dropped when it lies inside a protected span (a protected token never shields a
-# larger personal value around it); CARVE: cut around protected spans; FORCE: taken even over one.
-FREE, DROP, CARVE, FORCE = 0, 1, 2, 3
+# larger personal value around it); CARVE: cut around protected spans; FORCE: taken even over one; KNOWN: a
+# known value found again, cut around protected spans like CARVE, each piece keeping the value's placeholder.
+FREE, DROP, CARVE, FORCE, KNOWN = 0, 1, 2, 3, 4
 
 Raw = tuple[int, int, str, str, int, int]  # start, end, kind, canonical value, mode, priority
 Add = Callable[[Raw], None]
