@@ -59,7 +59,9 @@ bench-logs: system-deps $(STAMP)
 	$(PY) benchmarks/bench_logs.py
 
 bench-images: system-deps $(STAMP)
-	$(PY) benchmarks/bench_images.py
+	BISQ_REDACTOR_OCR_BACKEND=library $(PY) benchmarks/bench_images.py
+	BISQ_REDACTOR_OCR_BACKEND=process $(PY) benchmarks/bench_images.py
+	$(PY) benchmarks/bench_images.py --compare
 
 bench-bundle: system-deps $(STAMP)
 	$(PY) benchmarks/bench_bundle.py
