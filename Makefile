@@ -63,7 +63,9 @@ bench-kinds: system-deps $(STAMP)
 	$(PY) benchmarks/bench_kinds.py
 
 bench-images: system-deps $(STAMP)
-	$(PY) benchmarks/bench_images.py
+	BISQ_REDACTOR_OCR_BACKEND=library $(PY) benchmarks/bench_images.py
+	BISQ_REDACTOR_OCR_BACKEND=process $(PY) benchmarks/bench_images.py
+	$(PY) benchmarks/bench_images.py --compare
 
 bench-bundle: system-deps $(STAMP)
 	$(PY) benchmarks/bench_bundle.py

@@ -7,8 +7,12 @@
    them, keep fields (IDs, tx IDs, onions, amounts, labels) untouched, pixels changed outside payment fields.
 2. Speed, side by side on the same file: one `OMP_THREAD_LIMIT=1 tesseract IMAGE stdout` pass against
    `redact_image_file` (load, OCR, detection, fill, verification, clean PNG), in this process.
-   The OCR models stay loaded between images (libtesseract in process, as in the app and in a batch worker);
-   "cold" repeats each image in a fresh Python process, so its time includes loading the models.
+   The OCR models stay loaded between images (tesserocr in process, as in the app and in a batch worker);
+   "first_image_s" is the very first image of the run (models loading), "cold" repeats each image in a fresh
+   Python process, so its time includes loading the models.
+   The back-end is BISQ_REDACTOR_OCR_BACKEND's (library / process; unset: in process where it can); results go
+   to _work/images/bench_images-<backend>.json. `--compare` prints both back-ends side by side and every image
+   where their results differ (run once with each back-end first; `make bench-images` does all three).
 3. Batch: all synthetic files through `redact_batch` with 1 worker and with every core.
 4. Extra set: ../shared/real-screens with our own annotations (benchmarks/real_screens.json), when present.
 Targets: 100% destroyed, 0 read back, 0 keep touched, <= 2% changed outside payment fields, time <= 1.5x tesseract.
@@ -33,10 +37,10 @@ sys.path.insert(0, str(REPO))
 import bisqwindows  # noqa: E402
 
 from redactor.errors import RedactorError  # noqa: E402
+from redactor.image.engines import backend_text, make_runner  # noqa: E402
 from redactor.image.ocr import TesseractOcr  # noqa: E402
 from redactor.image.redact import Box, load_image, redact, redact_batch, redact_image_file  # noqa: E402
 from redactor.image.tesseract_bin import find_tesseract  # noqa: E402
-from redactor.image.tesslib import backend_text  # noqa: E402
 
 WORK = HERE / "_work" / "images"
 REAL = REPO.parent / "shared" / "real-screens"
@@ -80,6 +84,7 @@ def synthetic() -> dict[str, Any]:
     (WORK / "out").mkdir(parents=True, exist_ok=True)
     rows = []
     files = []
+    first_image_s: float | None = None
     for spec in bisqwindows.benchmark_set():
         shot = bisqwindows.render(**{**spec, "fmt": "png"})
         ext = "jpg" if spec["fmt"] == "jpeg" else "png"
@@ -97,6 +102,7 @@ def synthetic() -> dict[str, Any]:
         for _ in range(2):
             dt, red, err = run_one(src, dst)
             ours_times.append(dt)
+            first_image_s = dt if first_image_s is None else first_image_s
         ours = min(ours_times)
         boxes = list(red.boxes) if red is not None else [Box(0, 0, shot.image.width, shot.image.height, "refused")]
         reread = [w.text for w in TesseractOcr().words(load_image(dst))] if red is not None else []
@@ -126,6 +132,7 @@ def synthetic() -> dict[str, Any]:
     }
     summary["ratio_total"] = round(summary["ours_total_s"] / summary["tesseract_total_s"], 2)
     summary["ocr_backend"] = backend_text()
+    summary["first_image_s"] = round(first_image_s or 0.0, 3)
     cold = [cold_start(WORK / "in" / r["file"], r["tesseract_s"]) for r in rows]
     summary["cold_ratio_median"] = round(statistics.median(cold), 2)
     summary["cold_ratio_max"] = max(cold)
@@ -185,10 +192,53 @@ def real_screens() -> dict[str, Any] | None:
     return {"summary": summary, "rows": rows}
 
 
+def backend_name() -> str:
+    """The back-end this run uses ("library" or "process"), as the app would choose it."""
+    return make_runner("eng", 3).name
+
+
+SPEED_KEYS = ("first_image_s", "first_image_ratio", "ratio_median", "ratio_mean", "ratio_max", "ratio_total", "ours_total_s",
+              "cold_ratio_median", "cold_ratio_max", "batch_1_worker_s", "batch_2_workers_s")
+ACCURACY_KEYS = ("destroyed", "missed", "read_back", "touched", "refused", "outside_frac")
+
+
+def compare() -> int:
+    """Both back-ends' summaries side by side, then every image whose accuracy differs between them."""
+    runs = {}
+    for name in ("library", "process"):
+        path = WORK / f"bench_images-{name}.json"
+        if not path.is_file():
+            print(f"{path} missing: run with {'BISQ_REDACTOR_OCR_BACKEND'}={name} first")
+            return 1
+        runs[name] = json.loads(path.read_text())
+    lib, proc = (runs[n]["synthetic"]["summary"] for n in ("library", "process"))
+    for name, summary in (("library", lib), ("process", proc)):  # the model-loading image against plain Tesseract
+        first = runs[name]["synthetic"]["rows"][0]
+        summary["first_image_ratio"] = round(summary.get("first_image_s", 0.0) / first["tesseract_s"], 2)
+    print(f"{'synthetic':24s} {'library':>12s} {'process':>12s}")
+    for key in ("images", "personal_words", "destroyed", "read_back", "keep_touched", "refused", "outside_max_pct",
+                *SPEED_KEYS):
+        print(f"{key:24s} {lib.get(key, '-')!s:>12s} {proc.get(key, '-')!s:>12s}")
+    for part in ("synthetic", "real"):
+        if not runs["library"].get(part) or not runs["process"].get(part):
+            continue
+        lib_rows = {r.get("file", r["name"]): r for r in runs["library"][part]["rows"]}
+        for row in runs["process"][part]["rows"]:
+            other = lib_rows.get(row.get("file", row["name"]))
+            diff = {k: (other.get(k) if other else None, row.get(k)) for k in ACCURACY_KEYS
+                    if other is None or other.get(k) != row.get(k)}
+            if diff:
+                print(f"{part} {row.get('file', row['name'])}: library vs process {json.dumps(diff, ensure_ascii=False)}")
+    return 0
+
+
 def main() -> int:
+    if "--compare" in sys.argv[1:]:
+        return compare()
     WORK.mkdir(parents=True, exist_ok=True)
-    result = {"synthetic": synthetic(), "known_values": with_known_values(), "real": real_screens()}
-    (WORK / "bench_images.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    result = {"backend": backend_name(), "synthetic": synthetic(), "known_values": with_known_values(),
+              "real": real_screens()}
+    (WORK / f"bench_images-{result['backend']}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print("\nsynthetic:", json.dumps(result["synthetic"]["summary"], indent=1))
     print("with known values:", json.dumps(result["known_values"]))
     if result["real"]:

@@ -82,7 +82,7 @@ def main() -> int:
     parts = {
         "Tesseract (tesserocr + libtesseract/Leptonica and their image libraries)": [
             internal / "tesserocr", internal / "tesserocr.libs"],
-        "tessdata (9 languages, pinned)": [internal / "resources" / "tesseract"],
+        "tessdata (pinned; eng unless BISQ_TESSERACT_LANGS adds more)": [internal / "resources" / "tesseract"],
         "PySide6 (Qt)": [internal / "PySide6"],
         "NumPy (with OpenBLAS)": [internal / "numpy", internal / "numpy.libs"],
         "Pillow (with its image libraries)": [internal / "PIL", internal / "pillow.libs"],

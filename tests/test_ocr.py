@@ -433,3 +433,23 @@ def test_second_look_replaces_only_short_unsure_words_read_much_surer() -> None:
     assert engine._line_runner.crops == 2  # "fe" and "mat": short and unsure; the hash is too long to be a label
     assert (out[0].text, out[0].conf, out[0].x, out[0].w) == ("BIC", 92.0, 20, 22)  # the box stays the first read's
     assert out[1:] == words[1:]  # "mat" read again at 45 %: not 20 points surer, kept
+
+
+REAL_SHOT = Path(__file__).resolve().parents[2] / "shared" / "real-screens" / "11_v05_dispute-details_arbitrator.png"
+
+
+@needs_library
+@pytest.mark.skipif(not REAL_SHOT.is_file(), reason="../shared/real-screens is not present")
+def test_leptonica_notes_do_not_reach_the_traders_terminal(tmp_path: Path) -> None:
+    """In process, Leptonica's internal notes on this screenshot ("Error in pixScanForForeground: invalid box")
+    would be printed to our stderr; a trader would read them as a failure."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    env.pop(BACKEND_ENV, None)
+    res = subprocess.run([sys.executable, "-m", "redactor", "redact-image", str(REAL_SHOT), "-o",
+                          str(tmp_path / "clean.png")], capture_output=True, text=True, env=env, timeout=300,
+                         check=False)
+    assert res.returncode == 0, res.stderr
+    assert "Error in" not in res.stderr and "Error in" not in res.stdout, res.stderr

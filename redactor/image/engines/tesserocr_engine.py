@@ -60,6 +60,10 @@ def load_module() -> ModuleType | None:
     except (ImportError, OSError) as exc:
         log.info("tesserocr does not load here (%s): OCR runs Tesseract processes", exc)
         return None
+    # Leptonica prints its internal notes ("Error in pixScanForForeground: invalid box", harmless, from layout
+    # analysis of some screenshots) to our stderr, where a trader would read them as failures; a process's
+    # stderr was never shown. Tesseract's own failures still come back as return values and exceptions.
+    tesserocr.set_leptonica_log_level(tesserocr.LeptLogLevel.NONE)
     return tesserocr
 
 
