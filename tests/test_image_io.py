@@ -11,13 +11,14 @@ import zlib
 from pathlib import Path
 
 import pytest
+from fake_ocr import FakeOcr
 from PIL import Image, PngImagePlugin
 
 from redactor import cli
 from redactor.errors import BadInput, TesseractMissing, UnsafeOutput
 from redactor.image import redact as redact_mod
 from redactor.image import tesseract_bin
-from redactor.image.ocr import FakeOcr, Word
+from redactor.image.ocr import Word
 from redactor.image.redact import ALLOWED_CHUNKS, load_image, redact, redact_image_file
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from fake_ocr import FakeOcr
 from PIL import Image, ImageDraw, ImageFilter
 
-from redactor.image.ocr import FakeOcr, TesseractOcr, Word
+from redactor.image.ocr import TesseractOcr, Word
 from redactor.image.redact import Box, _carve, detect, load_image, redact, redact_batch, render, verify
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,33 +67,21 @@ class Word(RectEdges):
         return self.conf >= min_conf and sum(ch.isalnum() for ch in self.text) >= min_chars
 
 
+Region = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
 class OcrEngine(Protocol):
     def words(self, image: Image.Image) -> list[Word]: ...
+
+    def read_regions(self, image: Image.Image, regions: Sequence[Region]) -> list[Word]:
+        """The words inside `regions` of `image`, in image coordinates (verification re-reads only these; an
+        engine may read them however is cheapest for it)."""
 
     def warm(self, count: int) -> None:
         """Have `count` OCR workers ready before the next words() call (a hint; may do nothing)."""
 
     def close(self) -> None:
         """Release what warm() started."""
-
-
-class FakeOcr:
-    """Deterministic OCR for tests: returns the words it was given (optionally a different list per call)."""
-
-    def __init__(self, words: list[Word], *later: list[Word]) -> None:
-        self._calls = [list(words), *[list(w) for w in later]]
-        self.calls = 0
-
-    def warm(self, count: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def words(self, image: Image.Image) -> list[Word]:
-        result = self._calls[min(self.calls, len(self._calls) - 1)]
-        self.calls += 1
-        return list(result)
 
 
 def parse_tsv(tsv: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[Word]:
@@ -200,6 +189,11 @@ class TesseractOcr:
         words = self._second_look(gray, words)
         return [scale_word(w, scale) for w in tighten(words, arr)]
 
+    def read_regions(self, image: Image.Image, regions: Sequence[Region]) -> list[Word]:
+        """The regions stacked into one image, read in one call, the words mapped back: one Tesseract call
+        instead of one per region."""
+        return read_stacked(self, image, regions)
+
     def _second_look(self, gray: Image.Image, words: list[Word]) -> list[Word]:
         """Read the least sure short words again, each alone and enlarged (see SECOND_LOOK_*)."""
         unsure = [i for i, w in enumerate(words) if w.conf < SECOND_LOOK_BELOW_CONF and w.h >= 6
@@ -270,3 +264,30 @@ def tighten(words: list[Word], gray: np.ndarray) -> list[Word]:
         a, b = max(merged, key=lambda r: int(ink[r[0]:r[1]].sum()) * 1000 - r[0])
         out.append(Word(w.text, w.x, w.y + a, w.w, max(1, b - a), w.conf))
     return out
+
+
+STACK_GAP = 24  # blank rows between stacked regions: Tesseract does not join text across them
+
+
+def read_stacked(engine: OcrEngine, image: Image.Image, regions: Sequence[Region]) -> list[Word]:
+    """`regions` of `image` read by `engine` as one stacked image, each word mapped back to where it is."""
+    if not regions:
+        return []
+    crops = [preprocess.normalise_polarity(preprocess.to_gray(image.crop(r)))[0] for r in regions]
+    width = max(c.shape[1] for c in crops)
+    total = sum(c.shape[0] for c in crops) + STACK_GAP * (len(crops) + 1)
+    canvas = np.full((total, width), 255, dtype=np.uint8)
+    offsets = []
+    y = STACK_GAP
+    for c in crops:
+        canvas[y:y + c.shape[0], :c.shape[1]] = c
+        offsets.append(y)
+        y += c.shape[0] + STACK_GAP
+    mapped = []
+    for w in engine.words(Image.fromarray(canvas)):
+        cy = w.y + w.h // 2
+        for (x0, y0, _x1, _y1), off, c in zip(regions, offsets, crops, strict=True):
+            if off <= cy < off + c.shape[0]:
+                mapped.append(Word(w.text, w.x + x0, w.y - off + y0, w.w, w.h, w.conf))
+                break
+    return mapped

@@ -487,35 +487,8 @@ def _regions(boxes: Sequence[Box], width: int, height: int) -> list[tuple[int, i
 
 
 def _reocr_regions(rendered: Image.Image, boxes: Sequence[Box], ocr: OcrEngine) -> list[Word]:
-    """OCR only the redacted regions, stacked into one image (one Tesseract call), mapped back."""
-    regs = _regions(boxes, rendered.width, rendered.height)
-    if not regs:
-        return []
-    if not isinstance(ocr, TesseractOcr):
-        return ocr.words(rendered)  # other engines (tests) see the full image
-    gap = 24
-    crops = []
-    for x0, y0, x1, y1 in regs:
-        g, _ = preprocess.normalise_polarity(preprocess.to_gray(rendered.crop((x0, y0, x1, y1))))
-        crops.append(g)
-    width = max(c.shape[1] for c in crops)
-    total = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
-    canvas = np.full((total, width), 255, dtype=np.uint8)
-    offsets = []
-    y = gap
-    for c in crops:
-        canvas[y:y + c.shape[0], :c.shape[1]] = c
-        offsets.append(y)
-        y += c.shape[0] + gap
-    words = ocr.words(Image.fromarray(canvas))
-    mapped = []
-    for w in words:
-        cy = w.y + w.h // 2
-        for (x0, y0, _x1, _y1), off, c in zip(regs, offsets, crops, strict=True):
-            if off <= cy < off + c.shape[0]:
-                mapped.append(Word(w.text, w.x + x0, w.y - off + y0, w.w, w.h, w.conf))
-                break
-    return mapped
+    """Read again only the redacted regions (and their neighbourhood), as the engine reads regions best."""
+    return ocr.read_regions(rendered, _regions(boxes, rendered.width, rendered.height))
 
 
 def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> tuple[list[str], list[Word]]:
