@@ -95,10 +95,8 @@ class Needle:
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """Words of Bisq's labels and payment-method names in every language: never a needle on their own."""
-    try:
-        from redactor.image.fieldlabels import label_vocabulary
-    except ImportError:  # a build without the image side still matches values, only less selectively
-        return frozenset()
+    from redactor.image.fieldlabels import label_vocabulary
+
     return label_vocabulary()
 
 

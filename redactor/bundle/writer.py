@@ -110,11 +110,7 @@ def _redact_screenshots(case: Case, dest: Path, role: str, known: Sequence[str],
     screenshots (cancel, or the log pass failed)."""
     if not case.screenshots:
         return {}, {}
-    try:
-        from redactor.image.redact import clean_png_bytes, load_image, redact_to_png, render
-    except ImportError as exc:
-        raise RedactorError("Screenshot redaction is not available in this build; remove the screenshots "
-                            "or update the app.") from exc
+    from redactor.image.redact import clean_png_bytes, load_image, redact_to_png, render  # NumPy, Pillow: lazily
     dest.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     files: dict[str, Path] = {}
@@ -238,11 +234,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                 trades_job = pool.submit(find_trades, raw)
                 step("sanitizing logs", 0.12)
                 if raw:
-                    try:
-                        from redactor.text.sanitizer import sanitize_logs
-                    except ImportError as exc:
-                        raise RedactorError("The log sanitizer is not available in this build.") from exc
-                    from redactor.text.sanitizer import SanitizeCancelled
+                    from redactor.text.sanitizer import SanitizeCancelled, sanitize_logs
 
                     (work / "logs").mkdir()
                     try:
@@ -343,10 +335,7 @@ def _report_json(rep: Any) -> Any:
 
 def _description(case: Case, facts: dict[str, str], seen: Any, user_names: Sequence[str],
                  table: PlaceholderTable, known: Sequence[str] = ()) -> bytes:
-    try:
-        from redactor.text.sanitizer import sanitize_text
-    except ImportError as exc:
-        raise RedactorError("The text sanitizer is not available in this build.") from exc
+    from redactor.text.sanitizer import sanitize_text
     lines = [
         f"Trade ID: {case.trade_id.strip()}",
         f"Role: {ROLE_TITLES[case.role]}",

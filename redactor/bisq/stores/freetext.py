@@ -24,10 +24,8 @@ NOT_PERSONAL_LABELS = frozenset({"country of bank", "country", "bisq version", "
 
 @lru_cache(maxsize=1)
 def _field_labels() -> frozenset[str]:
-    try:
-        from redactor.image.fieldlabels import FIELD, dictionary
-    except ImportError:
-        return NAME_LABELS | frozenset({"iban", "bic", "email", "account no", "account number", "mobile no"})
+    from redactor.image.fieldlabels import FIELD, dictionary
+
     return frozenset(n for n, lab in dictionary().exact.items() if lab.kind == FIELD) | NAME_LABELS
 
 
