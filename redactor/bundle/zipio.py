@@ -263,14 +263,20 @@ def read_layout(path: Path) -> Layout:
             problems.append("the zip's central directory has extra bytes")
         if entries and expect_offset != cd_offset:
             problems.append("unexpected bytes between the last entry and the zip's directory")
-        total = sum(e.usize for e in entries)
-        if total > limits.MAX_TOTAL_BYTES:
-            problems.append(f"the zip's files add up to {limits.human(total)}; a bundle holds at most "
-                            f"{limits.human(limits.MAX_TOTAL_BYTES)}")
-        names = [e.name for e in entries]
-        if names != sorted(set(names)):
-            problems.append("entries are duplicated or not in the order this tool writes them")
-    return Layout(entries, problems)
+    return Layout(entries, problems + _whole_zip_problems(entries))
+
+
+def _whole_zip_problems(entries: Sequence[Entry]) -> list[str]:
+    """What is wrong with the entries taken together: too large in all, duplicated or out of order."""
+    problems = []
+    total = sum(e.usize for e in entries)
+    if total > limits.MAX_TOTAL_BYTES:
+        problems.append(f"the zip's files add up to {limits.human(total)}; a bundle holds at most "
+                        f"{limits.human(limits.MAX_TOTAL_BYTES)}")
+    names = [e.name for e in entries]
+    if names != sorted(set(names)):
+        problems.append("entries are duplicated or not in the order this tool writes them")
+    return problems
 
 
 def expected_dos_time(moment: datetime) -> tuple[int, int]:
