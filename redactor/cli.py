@@ -104,6 +104,7 @@ def _cmd_sanitize_log(args: argparse.Namespace) -> int:
         f = report.files[0]
         if f.error:
             raise RedactorError(f.error)
+        f.name = args.output.name  # the report names the output, not the temp it was written to
         if args.report:
             write_bytes_atomic(staged[2], (json.dumps(report.to_json(), indent=2) + "\n").encode("utf-8"))
     if left_out:

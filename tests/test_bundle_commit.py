@@ -134,4 +134,5 @@ def test_sanitize_log_commits_log_map_and_report_together(tmp_path: Path, demo_d
     monkeypatch.undo()
     assert main(args) == 0
     assert sorted(p.name for p in where.iterdir()) == ["clean.log", "clean.log.map.json", "report.json"]
+    assert [f["name"] for f in json.loads(report.read_text())["files"]] == ["clean.log"]
     assert main([*args[:4], "--report", str(out)]) == 1  # the report cannot replace the clean log
