@@ -24,7 +24,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from pathlib import Path
 
+from redactor.errors import UnsafeOutput
 from redactor.text.placeholders import canonical
 from redactor.text.spans import FORCE, FREE, Add, dec
 
@@ -218,3 +220,19 @@ def private_key_in(data: bytes) -> bool:
 def _placeholder(value: str) -> bool:
     v = value.strip('"\\ ')
     return bool(re.fullmatch(r"<[a-z]+-\d+>|null|\[B@[0-9a-f]+|", v))
+
+
+class PrivateKeyLeft(UnsafeOutput):
+    """A sanitized text still holds a private key: nothing is written."""
+
+
+def refuse_private_keys(files: dict[str, Path]) -> None:
+    """The last gate for the trusted node's logs: a member that still holds a private key stops the export
+    (`files`: member name -> sanitized file). Read in blocks of whole lines; memory stays flat."""
+    from redactor.text.sanitizer import iter_blocks  # the sanitizer imports this module
+
+    for name, path in files.items():
+        with open(path, "rb") as fh:
+            for block in iter_blocks(fh):
+                if private_key_in(block):
+                    raise PrivateKeyLeft(f"A private key could still be read in {name}; nothing was written.")
