@@ -238,11 +238,11 @@ def _cmd_trades(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"data_dir": str(data_dir.path),
                      "trades": [{"trade_id": t.trade_id, "first_seen": t.first_seen, "last_seen": t.last_seen,
-                                 "txids": t.txids} for t in trades]})
+                                 "txids": t.txids, "facts": t.facts} for t in trades]})
         return 0
     print(f"{len(trades)} trade(s) in the logs of {data_dir.path} (most recent first):")
     for t in trades:
-        print(f"{t.trade_id}  {t.first_seen or '?'} .. {t.last_seen or '?'}")
+        print(f"{t.trade_id}  {t.first_seen or '?'} .. {t.last_seen or '?'}" + (f"  {t.summary()}" if t.facts else ""))
         for txid, label in t.txids.items():
             print(f"    {txid}  {label or 'unlabelled'}")
     return 0

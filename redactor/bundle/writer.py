@@ -87,6 +87,15 @@ def _bisq_dir_above(path: Path) -> bool:
     return containing_data_dir(path) is not None
 
 
+def _bisq_version(case: Case) -> int:
+    """1 or 2: which app's checklist the bundle gets (Bisq 2's items differ), from the data dir's markers."""
+    if case.data_dir is None:
+        return 1
+    from redactor.bisq.datadir import detect_version
+
+    return detect_version(Path(case.data_dir)) or 1
+
+
 def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: float) -> Callable[..., None]:
     """The sanitizer reports either a fraction or (done, total); map it into [lo, hi] of the whole run."""
     def report(*args: Any, **_kw: Any) -> None:
@@ -253,6 +262,10 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         clean = work / "logs" / name
                         if clean.is_file() and not any(s["file"] == name for s in report["skipped"]):
                             entries[f"{prefix}{role}/{name}"] = clean
+                    from redactor.text.bisq2logs import refuse_private_keys  # Bisq2_api <= 2.1.13 logged keys
+
+                    refuse_private_keys({n: p for n, p in entries.items() if isinstance(p, Path)
+                                         and n.startswith(f"{prefix}{role}/")})
                 facts = facts_job.result()
                 # The sanitizer learnt the OS user names from the logs' home paths; the description loses them too.
                 user_names = sorted(set(case.extra_user_names) | (rep.user_names if raw else set()))
@@ -287,7 +300,7 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                                      else _read_chunks(Path(str(entry_src))))
             files.append({"path": entry_name, "sha256": digest, "bytes": size})
         inner = [f["path"][len(prefix):] for f in files]
-        checks = checklist_mod.checklist_for(inner, role)
+        checks = checklist_mod.checklist_for(inner, role, _bisq_version(case))
         manifest = manifest_mod.make_manifest(trade_id=trade_id, role=role, created=iso(created_at),
                                               checklist=checks, files=files)
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)

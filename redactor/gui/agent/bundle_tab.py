@@ -43,7 +43,7 @@ ROLE_NAMES = {"buyer": "BTC buyer", "seller": "BTC seller"}
 
 def checklist_lines(checklist: Any, prefix: str = "") -> list[str]:
     """The core's checklist ({item key: present}, or {role: {...}} after a merge) as display lines."""
-    from redactor.bundle.checklist import ITEMS
+    from redactor.bundle.checklist import ALL_ITEMS as ITEMS
 
     if not checklist:
         return []
