@@ -208,7 +208,7 @@ def _missing_of(checklist: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def _print_checklist(checklist: dict, missing: list[str]) -> None:  # type: ignore[type-arg]
-    from redactor.bundle.checklist import ITEMS
+    from redactor.bundle.checklist import ALL_ITEMS as ITEMS
 
     for key, ok in checklist.items():
         if isinstance(ok, dict):
@@ -413,13 +413,14 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("demo", help="build a bundle from the embedded demo Bisq data directory")
     p.add_argument("-o", "--output-dir", type=Path, default=Path("out"))
+    p.add_argument("--bisq2", action="store_true", help="the demo Bisq 2 data directory (a Bisq Easy trade)")
     p.set_defaults(handler=_cmd_demo)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from redactor.bundle.demo import run_demo
+    from redactor.bundle.demo import run_demo, run_demo_bisq2
 
-    result = run_demo(args.output_dir)
+    result = (run_demo_bisq2 if args.bisq2 else run_demo)(args.output_dir)
     print(f"Demo bundle written: {result.path}")
     _print_known_values(result.report)
     print("Checklist:")
