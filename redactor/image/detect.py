@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from redactor.bisq import ids
+from redactor.image import bisq2screens
 from redactor.image.fieldlabels import (
     FIELD,
     GENERIC,
@@ -337,12 +338,16 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozens
     # Protect labels and identifiers: drop them from every span (the fill is split around them later).
     # Inside a payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure).
     row_ids = {id(w) for sp in spans if sp.reason == "payment-details" for w in sp.words}
+    # Bisq 2's free-text account data and receiving addresses (bisq2screens.py): whole, labels and IDs included.
+    bisq2 = [Span(ln, ws, why, to_cell_end=True, left=left) for ln, ws, why, left in bisq2screens.spans(lines)]
+    row_ids |= {id(w) for sp in bisq2 for w in sp.words}
     out = []
     for sp in spans:
         kept = [w for w in sp.words if (id(w) in row_ids or id(w) not in label_ids) and not is_protected(w)]
         if kept:
             sp.words = kept
             out.append(sp)
+    out.extend(bisq2)
     return Found(lines, out, label_ids - row_ids, unread)
 
 
