@@ -56,7 +56,7 @@ for _c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/":
 _B64_TABLE = bytes(_B64)
 _B64_MIN_RUN = b"B" * MIN_KEY_B64
 _B64_REST = re.compile(rb"B*")
-_MOUNT_PATH = re.compile(rb"(?:(?<=[^\w])|^)(?:/run)?/media/(?P<name>[^\s/\\:*?\"<>|,;=()\[\]'{}%$]{1,32})/")
+_MOUNT_PATH = re.compile(rb"/media/(?P<name>[^\s/\\:*?\"<>|,;=()\[\]'{}%$]{1,32})/")  # led by a literal: fast
 _OPEN = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}")}
 _TOKEN_END = b",)]} \t\r\n"
 _CLASS_PREFIX = re.compile(rb"[A-Za-z_][\w.$]*(?=[(\[{])")  # `PrivateKeyDto[`, `Observable{`, `Optional[`
@@ -74,6 +74,9 @@ def hits(buf: bytes, add: Add) -> None:
     _der_keys(buf, add)
     if b"/media/" in buf:
         for m in _MOUNT_PATH.finditer(buf):
+            before = buf[max(0, m.start() - 4):m.start()]
+            if m.start() > 0 and before != b"/run" and buf[m.start() - 1:m.start()].isalnum():
+                continue  # inside a longer path word (`/x/social/media/...` is not a mount point)
             s, e = m.span("name")
             add((s, e, "user", canonical("user", dec(buf[s:e])), FREE, 2))
 
