@@ -61,17 +61,25 @@ def _phrases() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
 
 
 def _phrase_end(words: list[Word], phrase: str) -> int | None:
-    """Index after the last word of `phrase` in `words` (read with OCR errors), or None."""
+    """Index after the last word of `phrase` in `words` (read with OCR errors), or None. Of the word counts
+    around the phrase's own (a hyphenated word is one to OCR, two once normalised) the closest reading wins."""
+    first = phrase.split()[0]
     n = len(phrase.split())
     texts = [_norm(w.text) for w in words]
     for start in range(len(words)):
-        for extra in (0, -1, 1):
-            end = start + n + extra
-            if end <= start or end > len(words):
-                continue
-            got = " ".join(t for t in texts[start:end] if t)
-            if got == phrase or (len(phrase) >= 20 and SequenceMatcher(None, got, phrase).ratio() >= FUZZY):
-                return end
+        head = texts[start]
+        if head.endswith(first) and head != first:
+            head = first  # OCR glued the nickname to it: "NodeRunnerha enviado ..."
+        if not head or head[0] != phrase[0]:
+            continue
+        best: tuple[float, int] | None = None
+        for end in range(max(start + 1, start + n - 2), min(len(words), start + n + 2) + 1):
+            got = " ".join(t for t in [head, *texts[start + 1:end]] if t)
+            ratio = 1.0 if got == phrase else SequenceMatcher(None, got, phrase).ratio() if len(phrase) >= 20 else 0.0
+            if ratio >= FUZZY and (best is None or ratio > best[0]):
+                best = (ratio, end)
+        if best is not None:
+            return best[1]
     return None
 
 
@@ -100,11 +108,11 @@ def _sent_phrase_in(words: list[Word]) -> int | None:
 def _row_label_end(cell: list[Word]) -> int | None:
     """Words of a row label at the start of `cell` ("Payment account data", "BTC payment address")."""
     for label in _phrases()[2]:
-        n = len(label.split())
-        if len(cell) >= n:
-            got = " ".join(_norm(w.text) for w in cell[:n])
+        # "Zahlungskonto-Daten" is one word to OCR and two once normalised: compare the text, not word counts.
+        for j in range(1, min(len(cell), len(label.split()) + 1) + 1):
+            got = _norm(" ".join(w.text for w in cell[:j]))
             if got == label or (len(label) >= 12 and SequenceMatcher(None, got, label).ratio() >= FUZZY):
-                return n
+                return j
     return None
 
 
