@@ -272,6 +272,7 @@ def _add_bundle(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="screenshot; KIND is one of trade-details, dispute-details, chat-first-message, "
                         "error-popup, trade-step, other (default: recognised from what the screenshot shows)")
     p.add_argument("--contract", type=Path, help="contract JSON copied from Bisq")
+    p.add_argument("--trade-history", type=Path, help="Bisq 2: the trade's CSV export (Bisq Easy → Open trades)")
     p.add_argument("--txid", action="append", default=[], help="a transaction ID of the trade (repeatable)")
     p.add_argument("--user-name", action="append", default=[], help="another name of yours to remove")
     p.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
@@ -287,7 +288,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args.data_dir)
     case = Case(trade_id=args.trade_id, role=args.role, description=description, txids=list(args.txid),
                 screenshots=[_screenshot_arg(s) for s in args.screenshot], data_dir=data_dir.path,
-                contract=args.contract, extra_user_names=tuple(args.user_name))
+                contract=args.contract, extra_user_names=tuple(args.user_name), trade_history=args.trade_history)
     result = build_bundle(case, args.output)
     print(f"Bundle written: {result.path}")
     _print_known_values(result.report)

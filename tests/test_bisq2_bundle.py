@@ -107,3 +107,36 @@ def test_a_key_the_rules_miss_stops_the_export(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(bisq2logs.PrivateKeyLeft, match="private key could still be read in .*bisq.log"):
         build_bundle(_case(data), out)
     assert not out.exists()
+
+
+HEADER = ("TRADE ID,DATE,MAKER/TAKER,OFFER TYPE,FIAT AMOUNT,FIAT CURRENCY,BTC AMOUNT,PRICE,MARKET,PRICE %,"
+          "PRICE MODALITY,PAYMENT METHOD,RECEIVER ADDRESS OR INVOICE,TX ID OR PREIMAGE\n")
+
+
+def test_trade_history_export_bundled_without_the_receiving_address(tmp_path: Path) -> None:
+    data = tmp_path / "Bisq2"
+    shutil.copytree(DEMO / "Bisq2", data)
+    btc = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+    export = tmp_path / "BisqEasy-trade-8f14e45f.csv"
+    export.write_text(HEADER + f'{FACTS["trade_id"]},"Nov 24, 2026, 09:03",Taker,Buy Bitcoin,150.00,PLN,0.0025,'
+                      f'"60,000.00 BTC/PLN",BTC/PLN,0.00%,Market price,SEPA / Lightning,{btc},{FACTS["preimage"]}\n',
+                      encoding="utf-8")
+    case = _case(data)
+    case.trade_history = export
+    result = build_bundle(case, tmp_path / "out" / "case.zip")
+    members = _members(result.path)
+    csv_member = members[f"{FACTS['trade_id']}/buyer/trade-history.csv"].decode()
+    assert btc not in csv_member and "<btc-address>" in csv_member
+    assert FACTS["trade_id"] in csv_member and FACTS["preimage"] in csv_member and "SEPA / Lightning" in csv_member
+    assert result.manifest["checklist"]["bisq2:trade-history"] is True
+    assert verify_bundle(result.path).ok
+
+
+def test_a_csv_that_is_not_the_export_is_refused(tmp_path: Path) -> None:
+    from redactor.bundle.tradecsv import clean_trade_csv
+    from redactor.errors import BadInput
+
+    other = tmp_path / "x.csv"
+    other.write_text("name,iban\nAlice,DE89370400440532013000\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="not a Bisq Easy trade export"):
+        clean_trade_csv(other)

@@ -285,6 +285,11 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             report["contract"] = dict(counts)
             entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
+        if case.trade_history is not None:  # Bisq Easy's export, without the receiving address (tradecsv.py)
+            from redactor.bundle.tradecsv import MEMBER, clean_trade_csv
+
+            entries[f"{prefix}{role}/{MEMBER}"] = clean_trade_csv(case.trade_history, table, known_case.texts(),
+                                                                  user_names)
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
                                                            table, known_case.texts())
         if len(table):
