@@ -40,6 +40,12 @@ def _palette(c: bw.Canvas) -> dict[str, Any]:
     return BISQ2_DARK if c.t is bw.DARK else BISQ2_LIGHT
 
 
+def _trade_id(dt: bw.Data, rng: random.Random) -> str:
+    """The trade the window shows: the one given to render() when it is a Bisq 2 ID, else a random one."""
+    tid = dt.trade_id
+    return tid if len(tid) == 36 and tid[14] == "3" else _v3(rng)
+
+
 def _v3(rng: random.Random) -> str:
     h = lambda n: "".join(rng.choice(HEX) for _ in range(n))  # noqa: E731
     return f"{h(8)}-{h(4)}-3{h(3)}-{rng.choice('89ab')}{h(3)}-{h(12)}"
@@ -60,7 +66,7 @@ def bisq2_chat(c: bw.Canvas, x0: int, y0: int, lang: str, dt: bw.Data, rng: rand
     font, small, bold = c.font("Regular", 13), c.font("Regular", 11), c.font("Bold", 14)
     width, lh = c.px(760), round(19 * c.s)
     seller, buyer = rng.sample(NICKS, 2)
-    trade_id = _v3(rng)
+    trade_id = _trade_id(dt, rng)
     account = _account_lines(dt, rng)
     sent = _s(lang, "bisqEasy.tradeState.info.seller.phase1.tradeLogMessage", "{0} has sent the payment account data:\n{1}").split("\n")[0]
     addr = _s(lang, "bisqEasy.tradeState.info.buyer.phase1a.tradeLogMessage.MAIN_CHAIN", "{0} has sent the Bitcoin address ''{1}''").replace("''", "'")
@@ -119,7 +125,7 @@ def bisq2_trade_details(c: bw.Canvas, x0: int, y0: int, lang: str, dt: bw.Data, 
     lightning = rng.random() < 0.5
     free = " ".join(_account_lines(dt, rng))
     rows: list[tuple[str, str, str | None]] = [
-        (_s(lang, K + "tradeId", "Trade ID"), _v3(rng), "keep"),
+        (_s(lang, K + "tradeId", "Trade ID"), _trade_id(dt, rng), "keep"),
         (_s(lang, K + "tradersAndRole", "Traders / Role"), f"{me} / {peer}", "keep"),
         ("Amount", f"{dt.btc_amount} = {dt.fiat}", "keep"),
         (_s(lang, K + "peerNetworkAddress", "Peer network address"), dt.onions[0], "keep"),
@@ -148,6 +154,22 @@ def bisq2_trade_details(c: bw.Canvas, x0: int, y0: int, lang: str, dt: bw.Data, 
             c.payment.append((value_x - c.px(6), y - c.px(5), right - value_x + c.px(6), c.px(26)))
         y += lh
     c.screen_kind = "trade-details"
+
+
+DEMO = {"chat-first-message": {"kind": "bisq2-chat", "lang": "en", "theme": "dark", "scale": 1.0, "seed": 31},
+        "trade-details": {"kind": "bisq2-trade-details", "lang": "en", "theme": "dark", "scale": 1.0, "seed": 32}}
+
+
+def write_demo(dest: Any, trade_id: str) -> list[Any]:
+    """The Bisq 2 demo case's screenshots (tools/make_demo_bisq2.py): a trade chat and the trade details."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, spec in DEMO.items():
+        shot = bw.render(**spec, trade_id=trade_id)
+        path = dest / f"{name}.png"
+        shot.image.save(path)
+        out.append(path)
+    return out
 
 
 def register() -> None:

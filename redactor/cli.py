@@ -208,8 +208,9 @@ def _missing_of(checklist: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def _print_checklist(checklist: dict, missing: list[str]) -> None:  # type: ignore[type-arg]
-    from redactor.bundle.checklist import ALL_ITEMS as ITEMS
+    from redactor.bundle.checklist import items_of
 
+    ITEMS = items_of(checklist)  # noqa: N806 - Bisq 1's or Bisq 2's sentences, as the checklist's keys say
     for key, ok in checklist.items():
         if isinstance(ok, dict):
             print(f"  {key}:")

@@ -140,3 +140,12 @@ def test_a_csv_that_is_not_the_export_is_refused(tmp_path: Path) -> None:
     other.write_text("name,iban\nAlice,DE89370400440532013000\n", encoding="utf-8")
     with pytest.raises(BadInput, match="not a Bisq Easy trade export"):
         clean_trade_csv(other)
+
+
+@pytest.mark.ocr
+def test_demo_bisq2_with_its_screenshots_meets_the_checklist(tmp_path: Path) -> None:
+    result = run_demo_bisq2(tmp_path)  # the trade chat and trade details, redacted with real Tesseract
+    checks = result.manifest["checklist"]
+    assert checks["bisq2:trade-chat"] and checks["bisq2:trade-details"]
+    assert [k for k, ok in checks.items() if not ok] == ["screenshot:error-popup", "bisq2:trade-history"]
+    assert verify_bundle(result.path).ok

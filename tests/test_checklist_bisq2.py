@@ -24,3 +24,11 @@ def test_bisq2_items() -> None:
 def test_bisq1_unchanged() -> None:
     checks = checklist_for(["description.txt", "buyer/bisq.log"], "buyer")
     assert set(checks) == set(ITEMS) and version_of(checks) == 1
+
+
+def test_sentences_follow_the_app() -> None:
+    b1 = checklist_for(["description.txt"], "buyer")
+    b2 = checklist_for(["description.txt"], "buyer", 2)
+    assert "the Bisq log files (at least the current bisq.log)" in missing(b1)
+    assert "the Bisq 2 log files (at least the current bisq.log)" in missing(b2)
+    assert missing({"buyer": b2, "seller": b2}) == []  # nested (merged): no top-level items

@@ -169,11 +169,19 @@ def write_case_inputs() -> None:
     (CASE / "demo-facts.json").write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def write_screenshots() -> None:
+    sys.path.insert(0, str(ROOT.parent.parent / "benchmarks"))
+    import bisq2windows
+
+    bisq2windows.write_demo(CASE / "screenshots", TRADE_ID)
+
+
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     write_logs()
     write_db()
     write_case_inputs()
+    write_screenshots()
 
 
 if __name__ == "__main__":

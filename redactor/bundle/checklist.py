@@ -33,11 +33,16 @@ ITEMS_BISQ2: dict[str, tuple[str, bool]] = {
 # Bisq 2 items satisfied by a screenshot of a kind both apps share (kinds.py) or by a member of this name.
 BISQ2_SHOT = {"bisq2:trade-chat": "chat-first-message", "bisq2:trade-details": "trade-details"}
 TRADE_HISTORY = "trade-history.csv"
-ALL_ITEMS = {**ITEMS, **ITEMS_BISQ2}
+ALL_ITEMS = {**ITEMS_BISQ2, **ITEMS}  # every key; a key both apps have reads as Bisq 1's: see items_of()
 
 
 def items_for(bisq_version: int) -> dict[str, tuple[str, bool]]:
     return ITEMS_BISQ2 if bisq_version == 2 else ITEMS
+
+
+def items_of(checklist: Mapping[str, object]) -> dict[str, tuple[str, bool]]:
+    """The sentences for a recorded checklist: its app's own, then any other key's."""
+    return {**ALL_ITEMS, **items_for(version_of(checklist))}
 
 
 def version_of(checklist: Mapping[str, object]) -> int:
@@ -76,6 +81,7 @@ def checklist_for(paths: Iterable[str], role_dir: str, bisq_version: int = 1) ->
 
 def missing(checklist: Mapping[str, bool]) -> list[str]:
     """Sentences for the absent items, required ones first."""
-    absent = [k for k, ok in checklist.items() if not ok and k in ALL_ITEMS]
-    absent.sort(key=lambda k: not ALL_ITEMS[k][1])
-    return [ALL_ITEMS[k][0] for k in absent]
+    items = items_of(checklist)
+    absent = [k for k, ok in checklist.items() if not ok and k in items]
+    absent.sort(key=lambda k: not items[k][1])
+    return [items[k][0] for k in absent]

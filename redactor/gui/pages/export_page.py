@@ -198,11 +198,11 @@ class ExportPage(Page):
         self.message.error(text)
 
     def _done(self, result: Any) -> None:
-        from redactor.bundle.checklist import ALL_ITEMS as ITEMS
+        from redactor.bundle.checklist import ALL_ITEMS, ITEMS_BISQ2
 
         self.state.bundle = result
         self.show_button.setEnabled(True)
-        optional = {sentence for sentence, required in ITEMS.values() if not required}
+        optional = {sentence for sentence, required in [*ALL_ITEMS.values(), *ITEMS_BISQ2.values()] if not required}
         missing = [str(m) for m in result.missing or [] if m not in optional]
         text = f"Saved {result.path}."
         if missing:
