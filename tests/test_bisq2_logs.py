@@ -85,10 +85,10 @@ def test_der_shapes() -> None:
 def test_account_data_dump_removed_whole_with_line_breaks() -> None:
     text = ("Nov-02 11:00:00.000 [pool-4] WARN  b.t.b.BisqEasyTradeService: message=BisqEasyAccountDataMessage("
             "super=BisqEasyTradeMessage(super=TradeMessage(tradeId=5b3c1a2e-1c2d-3e4f-8a9b-0c1d2e3f4a5b)), "
-            "paymentAccountData=Qwerty Zxcvbn, (acc) = 12-34-56 / weird, tradeId=fake\nsecond line=Uiopas"
+            "paymentAccountData=Qwerty Zxcvbn, id=Hjklmn, (acc) = 12-34-56 / weird, tradeId=fake\nsecond line=Uiopas"
             ", bisqEasyOffer=BisqEasyOffer(id=o1))\nNov-02 11:00:01.000 [main] INFO  X: next entry\n")
     out = sanitize_text(text)
-    for word in ("Qwerty", "Zxcvbn", "12-34-56", "weird", "Uiopas", "fake"):
+    for word in ("Qwerty", "Zxcvbn", "Hjklmn", "12-34-56", "weird", "Uiopas", "fake"):  # `, id=` typed: still text
         assert word not in out
     assert "5b3c1a2e-1c2d-3e4f-8a9b-0c1d2e3f4a5b" in out and "bisqEasyOffer=BisqEasyOffer(id=o1)" in out
     assert "next entry" in out and out.count("\n") == text.count("\n")

@@ -35,11 +35,11 @@ FREE_TEXT_FIELDS = ("paymentAccountData", "accountData")
 # Fields whose value is one token or a bracketed value.
 VALUE_FIELDS = {"bitcoinPaymentData": "account", "accountName": "accountname"}
 KEY_FIELDS = ("privateKeyEncoded", "privateKey", "identityBytes", "secretKey")
-# Fields that follow a free-text field in Bisq 2's classes (BisqEasyAccountDataMessage, BisqEasyTrade,
-# UserDefinedFiatAccountPayload, the API's DTOs): where its value ends.
+# Fields that follow a free-text field in Bisq 2's classes (BisqEasyAccountDataMessage: bisqEasyOffer;
+# BisqEasyTrade: bitcoinPaymentData, paymentProof, ...): where its value ends. Only names a trader would not
+# type: free text that says ", id=7" must not end the removal early (a field not listed runs to the entry's end).
 SIBLINGS = ("bisqEasyOffer", "bitcoinPaymentData", "paymentProof", "interruptTradeInitiator", "tradeState",
-            "tradeCompletedDate", "paymentMethodName", "accountName", "id", "contract", "taker", "maker",
-            "creationDate", "tradeRole", "myIdentity", "peersAccountData")
+            "tradeCompletedDate")
 MAX_ENTRY = 64 * 1024  # a dump is a few KB; a value never runs further than this (bounded work on garbage)
 MIN_KEY_B64 = 60  # a DER EC private key is >= 118 bytes (160 Base64 chars); shorter blobs are not keys
 
