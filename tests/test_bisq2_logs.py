@@ -116,3 +116,14 @@ def test_debug_for_zip_and_backups_not_collected(tmp_path: Path) -> None:
     (home / "db" / "Bisq2_backup_2026-11-01" / "bisq.log").write_text("x\n")
     files = scan_log_files(home, bisq_version=2).files
     assert sorted(str(f.path.relative_to(home)) for f in files) == ["bisq.log", "tor/debug.log"]
+
+
+def test_quotes_inside_json_and_escaped_json_values() -> None:
+    import json
+
+    inner = json.dumps({"accountData": 'Name "Qwerty" Zxcvbn \\ end', "id": "77"})
+    lines = ["Nov-01 10:00:00.000 [p] WARN  R: REST API call failed for request: " + json.dumps({"body": inner}),
+             "Nov-01 10:00:01.000 [p] INFO  S: " + json.dumps({"paymentAccountData": 'a "Asdfgh" b', "x": 1})]
+    out = sanitize_text("\n".join(lines) + "\n")
+    assert "Qwerty" not in out and "Zxcvbn" not in out and "Asdfgh" not in out
+    assert '\\"id\\": \\"77\\"' in out and '"x": 1' in out

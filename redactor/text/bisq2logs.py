@@ -128,8 +128,8 @@ def _value_span(buf: bytes, vs: int) -> tuple[int, int]:
                 q = buf.find(quote, pos, end)
                 if q < 0:
                     break
-                if quote == b'"' and _escaped(buf, q):
-                    pos = q + 1
+                if (quote == b'"' and _escaped(buf, q)) or (quote != b'"' and _backslashes(buf, q) % 4):
+                    pos = q + len(quote)  # an escaped quote inside the string (`\"` / `\\\"` one level down)
                     continue
                 return vs + len(quote), q
             return vs + len(quote), end
@@ -143,11 +143,15 @@ def _value_span(buf: bytes, vs: int) -> tuple[int, int]:
     return vs, pos
 
 
-def _escaped(buf: bytes, q: int) -> bool:
+def _backslashes(buf: bytes, q: int) -> int:
     n = 0
     while q - n - 1 >= 0 and buf[q - n - 1] == 0x5C:
         n += 1
-    return n % 2 == 1
+    return n
+
+
+def _escaped(buf: bytes, q: int) -> bool:
+    return _backslashes(buf, q) % 2 == 1
 
 
 def _close(buf: bytes, start: int, end: int) -> int:
