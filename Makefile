@@ -42,6 +42,7 @@ $(STAMP): pyproject.toml
 
 demo: system-deps $(STAMP)
 	$(PY) -m redactor demo
+	$(PY) -m redactor demo --bisq2
 	@echo "Open the desktop app: make gui   (or: $(PY) -m redactor gui)"
 
 gui: system-deps $(STAMP)

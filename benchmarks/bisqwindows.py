@@ -632,3 +632,7 @@ def score(shot: Shot, boxes: list[Any], reread: list[str] | None) -> dict[str, A
             "missed": [g.text for g in shot.personal if g not in destroyed],
             "keep": len(shot.keep), "touched": [g.text for g in touched], "outside_frac": outside,
             "read_back": read_back}
+
+
+# Bisq 2 windows (Bisq Easy trade chat, trade details overlay) register themselves into the tables above.
+import bisq2windows  # noqa: E402,F401

@@ -217,7 +217,7 @@ def test_merge_checks_what_it_wrote_before_committing(tmp_path: Path, monkeypatc
 
 def test_cli_verify_lists_the_first_problems_and_counts_the_rest(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from redactor.cli import MAX_PROBLEMS_SHOWN
+    from redactor.cli.agent import MAX_PROBLEMS_SHOWN
 
     members = [zipcraft.member(f"{TID}/buyer/f{i:04d}.log", b"x") for i in range(300)]
     members.append(zipcraft.member(f"{TID}/manifest.json", zipcraft.many_records_manifest(0)))

@@ -437,7 +437,8 @@ def test_a_long_all_digit_account_number_is_no_id() -> None:
 
 
 def test_known_values_match_names_and_codes_but_not_common_words_or_amounts() -> None:
-    from redactor.image.detect import _is_known, known_tokens
+    from redactor.image.values import is_known as _is_known
+    from redactor.image.values import known_tokens
 
     known = known_tokens(["James Baker", "200000", "Ann Moore", "Alice Müller", "alice.m@example.com",
                           "Call 0170 1234567 or Signal: alice_m", "nothing else, only meet at the cafe"])
@@ -454,7 +455,8 @@ def test_known_values_match_names_and_codes_but_not_common_words_or_amounts() ->
 
 
 def test_a_known_value_read_as_several_words_is_found() -> None:
-    from redactor.image.detect import find_spans, known_tokens
+    from redactor.image.detect import find_spans
+    from redactor.image.values import known_tokens
 
     words = _row(10, 10, "Send to 1234 5678 9012 today, order 1234")
     found = find_spans(words, None, known_tokens(["123456789012"]))

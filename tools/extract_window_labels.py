@@ -54,7 +54,7 @@ BISQ2_KEYS = {
     "bisq_easy": ("bisqEasy.openTrades.tradeDetails.headline", "bisqEasy.openTrades.tradeDetails.tradeId",
                   "bisqEasy.openTrades.tradeDetails.peerNetworkAddress",
                   "bisqEasy.openTrades.tradeDetails.paymentAccountData",
-                  "bisqEasy.openTrades.tradeDetails.btcPaymentAddress",
+                  "bisqEasy.openTrades.tradeDetails.btcPaymentAddress", "bisqEasy.openTrades.tradeDetails.lightningInvoice",
                   "bisqEasy.openTrades.tradeDetails.lightningPreImage",
                   "bisqEasy.openTrades.tradeDetails.tradersAndRole",
                   "bisqEasy.openTrades.tradeDetails.assignedMediator",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from redactor.bisq import ids
+from redactor.bisq import ids, tradefacts
 from redactor.bisq.logfiles import LOG_NAME, open_log, tail_start
 from redactor.fsutil import RefusedInput
 
@@ -27,8 +27,11 @@ log = logging.getLogger(__name__)
 # as a trade ID only right after the words "trade id".
 _TRADE = ids.TRADE_ID.pattern.encode()
 _BISQ2_TRADE = rb"(?i:trade ?id)[=: ]+(" + ids.UUID.pattern.encode() + rb")"
+# A version-3 UUID is always a Bisq 2 trade ID (`UUID.nameUUIDFromBytes`): Bisq's other UUIDs are random (v4).
+_V3_UUID = (rb"(?<![0-9a-fA-F-])(?P<v3>[0-9a-f]{8}-[0-9a-f]{4}-3[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})"
+            rb"(?![0-9a-fA-F-])")
 _TXID = ids.TXID.pattern.encode()
-HITS = re.compile(rb"(?P<trade>" + _TRADE + rb")|" + _BISQ2_TRADE + rb"|(?P<tx>" + _TXID + rb")")
+HITS = re.compile(rb"(?P<trade>" + _TRADE + rb")|" + _BISQ2_TRADE + rb"|" + _V3_UUID + rb"|(?P<tx>" + _TXID + rb")")
 # `MMM-dd HH:mm:ss.SSS ` at a line start (logfiles.TIMESTAMP without `^`, which `match(data, pos)` would not honour).
 _CANDIDATE = re.compile(rb"-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-")  # the middle of every UUID / trade ID
 _ENTRY_START = re.compile(rb"(?m)^(\S{2,12}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ")
@@ -45,10 +48,13 @@ LABEL_RULES: tuple[tuple[str, str], ...] = (
     ("offerfeepayment", "maker fee"),
     ("makerfee", "maker fee"),
     ("offerid=", "maker fee"),  # `OfferId={}, txId={} is unconfirmed`: the offer's fee tx
+    ("preimage", "preimage"),  # Bisq 2 over Lightning: the payment proof is the invoice's preimage
+    ("paymentproof", "btc payment"),  # Bisq 2 on-chain: the seller's BTC payment tx
+    ("btcsent", "btc payment"),
 )
 # 64-hex values that are not transactions: the account-age salt in a payload dump, hashes, keys.
 _NOT_A_TX = re.compile(r"(?i)(salt|hash|key|witness|signature|pubkey)\W{0,4}$")
-LABELS = ("deposit", "payout", "delayed payout", "maker fee", "taker fee", "")
+LABELS = ("deposit", "payout", "delayed payout", "maker fee", "taker fee", "preimage", "btc payment", "")
 
 
 @dataclass
@@ -57,6 +63,10 @@ class TradeSeen:
     first_seen: str | None
     last_seen: str | None
     txids: dict[str, str] = field(default_factory=dict)  # txid -> label (one of LABELS; "" = unknown)
+    facts: dict[str, str] = field(default_factory=dict)  # tradefacts.FACTS the logs tell: amount, method, ...
+
+    def summary(self) -> str:
+        return tradefacts.summary(self.facts)
 
 
 @dataclass
@@ -67,6 +77,7 @@ class _Acc:
     last_seen: str | None = None
     last_order: tuple[int, int] = (-1, 0)
     txids: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
 
     def seen(self, order: tuple[int, int], stamp: str | None) -> None:
         if order < self.first_order:
@@ -126,12 +137,14 @@ def _trade_of(m: re.Match[bytes]) -> str | None:
         return m.group("trade").decode()
     if m.group(2):
         return m.group(2).decode()
+    if m.group("v3"):
+        return m.group("v3").decode()
     return None
 
 
 def _scan(data: bytes, age: int, acc: dict[str, _Acc], base: int = 0) -> None:
     """Add the trades of `data` (whole log entries starting at file offset `base`) to `acc`."""
-    for start, _end, hits in _entries_with_hits(data):
+    for start, end, hits in _entries_with_hits(data):
         stamp_m = _ENTRY_START.match(data, start)
         stamp = stamp_m.group(1).decode("utf-8", "replace") if stamp_m else None
         # Order: older files first, then position; negate age so that newer is larger.
@@ -140,6 +153,8 @@ def _scan(data: bytes, age: int, acc: dict[str, _Acc], base: int = 0) -> None:
         for t in trades:
             acc.setdefault(t, _Acc(t)).seen(order, stamp)
         entry_trades = set(trades)
+        if len(entry_trades) == 1:
+            tradefacts.facts_in(data[start:end].decode("utf-8", "replace"), acc[trades[0]].facts)
         for k, m in enumerate(hits):
             if not m.group("tx"):
                 continue
@@ -212,7 +227,7 @@ def find_trades(log_files: Sequence[Path], limit: int | None = None, root: Path 
             log.warning("cannot read %s: %s", path.name, exc)
             continue
     ordered = sorted(acc.values(), key=lambda a: a.last_order, reverse=True)
-    return [TradeSeen(a.trade_id, a.first_seen, a.last_seen, dict(a.txids)) for a in ordered]
+    return [TradeSeen(a.trade_id, a.first_seen, a.last_seen, dict(a.txids), dict(a.facts)) for a in ordered]
 
 
 def txids_for_trade(log_files: Sequence[Path], trade_id: str) -> dict[str, str]:

@@ -37,6 +37,7 @@ class Case:
     log_files: list[Path] | None = None  # None: every log file of data_dir
     contract: Path | None = None
     extra_user_names: Sequence[str] = field(default=())
+    trade_history: Path | None = None  # Bisq Easy's trade export (CSV), bundled cleaned (tradecsv.py)
 
     def given_txids(self) -> dict[str, str]:
         """txid -> label as given (label "" when the trader gave a bare list), checked and lower-cased."""
@@ -66,6 +67,8 @@ class Case:
                 raise BadInput(f"Screenshot not found: {shot.path}")
         if self.contract is not None and not Path(self.contract).is_file():
             raise BadInput(f"Contract file not found: {self.contract}")
+        if self.trade_history is not None and not Path(self.trade_history).is_file():
+            raise BadInput(f"Trade export not found: {self.trade_history}")
         if self.data_dir is not None and not Path(self.data_dir).is_dir():
             raise BadInput(f"Bisq data directory not found: {self.data_dir}")
         for p in self.log_files or ():

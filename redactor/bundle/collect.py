@@ -23,7 +23,7 @@ from redactor.fsutil import RefusedInput
 log = logging.getLogger(__name__)
 
 # Bisq 1 `Version{VERSION=1.10.4, ...}`; Bisq 2 `Version: v2.1.7 / Commit hash: ...` (facts.md section 2).
-_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})|Version: v([0-9][0-9A-Za-z.\-]{0,20})")
+_VERSION = re.compile(rb"Version\{VERSION=([0-9][0-9A-Za-z.\-]{0,20})|(?<!Tor )Version: v([0-9][0-9A-Za-z.\-]{0,20})")
 _SYSINFO = re.compile(rb"System info: os\.name=([^;\r\n]{1,60}); os\.version=([^;\r\n]{1,60}); "
                       rb"os\.arch=([^;\r\n]{1,30})")
 

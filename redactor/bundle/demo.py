@@ -25,6 +25,29 @@ def demo_screenshots(demo: Path) -> list[Screenshot]:
     return [Screenshot(path=png, kind=kind_from_name(png.stem)) for png in sorted((demo / "screenshots").glob("*.png"))]
 
 
+def run_demo_bisq2(out_dir: Path, *, screenshots: bool = True) -> BundleResult:
+    """Build `<out_dir>/<tradeId>.zip` from a temporary copy of the demo Bisq 2 data dir (resources/demo/Bisq2,
+    made by tools/make_demo_bisq2.py): a Bisq Easy trade, the trader the BTC buyer."""
+    demo = get_resource_path("demo")
+    case_dir = demo / "bisq2-case"
+    facts = json.loads((case_dir / "demo-facts.json").read_text(encoding="utf-8"))
+    shots = sorted((case_dir / "screenshots").glob("*.png")) if screenshots else []
+    with tempfile.TemporaryDirectory(prefix="bisq-redactor-demo2-") as tmp:
+        data_dir = Path(tmp) / "Bisq2"
+        shutil.copytree(demo / "Bisq2", data_dir)
+        case = Case(
+            trade_id=facts["trade_id"],
+            role=facts["role"],
+            description=(case_dir / "description.txt").read_text(encoding="utf-8"),
+            txids={tx.strip(): label.strip() for label, _, tx in
+                   (ln.rpartition(":") for ln in (case_dir / "txids.txt").read_text(encoding="utf-8").splitlines())
+                   if tx.strip()},
+            screenshots=[Screenshot(path=p, kind=kind_from_name(p.stem)) for p in shots],
+            data_dir=data_dir,
+        )
+        return build_bundle(case, Path(out_dir) / f"{facts['trade_id']}.zip")
+
+
 def run_demo(out_dir: Path, *, screenshots: bool = True) -> BundleResult:
     """Build `<out_dir>/<tradeId>.zip` from a temporary copy of the demo Bisq data dir (the repo copy is never
     written to). The demo screenshots are redacted too; a broken image stack fails the demo loudly."""

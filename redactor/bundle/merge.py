@@ -111,7 +111,7 @@ def merge_bundles(buyer_zip: Path, seller_zip: Path, out_zip: Path) -> Path:
     digest, size = sha256_of(iter([combined]))
     files.append({"path": prefix + "txids.txt", "sha256": digest, "bytes": size})
     created = max(a["created"], b["created"])
-    draft = {"role": "case", "roles": ["buyer", "seller"]}
+    draft = {"role": "case", "roles": ["buyer", "seller"], "checklist": a.get("checklist") or {}}  # its Bisq app
     checks = checklist_from_paths([f["path"][len(prefix):] for f in files], draft)
     manifest = manifest_mod.make_manifest(
         trade_id=trade_id, role="case", created=created, checklist=checks, files=files,

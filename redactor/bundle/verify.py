@@ -43,9 +43,11 @@ def roles_of(manifest: dict[str, Any]) -> list[str]:
 def checklist_from_paths(inner_paths: list[str], manifest: dict[str, Any]) -> dict[str, Any]:
     """Recompute the checklist from what the zip really holds (not what the manifest claims)."""
     roles = roles_of(manifest)
+    recorded = manifest.get("checklist")
+    app = checklist_mod.version_of(recorded) if isinstance(recorded, dict) else 1  # Bisq 2's items differ
     if manifest.get("role") == "case":
-        return {r: checklist_mod.checklist_for(inner_paths, r) for r in roles}
-    return checklist_mod.checklist_for(inner_paths, roles[0])
+        return {r: checklist_mod.checklist_for(inner_paths, r, app) for r in roles}
+    return checklist_mod.checklist_for(inner_paths, roles[0], app)
 
 
 def _read_manifest(zip_path: Path, entry: Entry) -> dict[str, Any]:

@@ -87,6 +87,15 @@ def _bisq_dir_above(path: Path) -> bool:
     return containing_data_dir(path) is not None
 
 
+def _bisq_version(case: Case) -> int:
+    """1 or 2: which app's checklist the bundle gets (Bisq 2's items differ), from the data dir's markers."""
+    if case.data_dir is None:
+        return 1
+    from redactor.bisq.datadir import detect_version
+
+    return detect_version(Path(case.data_dir)) or 1
+
+
 def _progress_adapter(progress: Progress | None, stage: str, lo: float, hi: float) -> Callable[..., None]:
     """The sanitizer reports either a fraction or (done, total); map it into [lo, hi] of the whole run."""
     def report(*args: Any, **_kw: Any) -> None:
@@ -253,6 +262,10 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
                         clean = work / "logs" / name
                         if clean.is_file() and not any(s["file"] == name for s in report["skipped"]):
                             entries[f"{prefix}{role}/{name}"] = clean
+                    from redactor.text.bisq2logs import refuse_private_keys  # Bisq2_api <= 2.1.13 logged keys
+
+                    refuse_private_keys({n: p for n, p in entries.items() if isinstance(p, Path)
+                                         and n.startswith(f"{prefix}{role}/")})
                 facts = facts_job.result()
                 # The sanitizer learnt the OS user names from the logs' home paths; the description loses them too.
                 user_names = sorted(set(case.extra_user_names) | (rep.user_names if raw else set()))
@@ -272,6 +285,11 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
             report["contract"] = dict(counts)
             entries[prefix + "contract.json"] = scrubbed.encode("utf-8")
 
+        if case.trade_history is not None:  # Bisq Easy's export, without the receiving address (tradecsv.py)
+            from redactor.bundle.tradecsv import MEMBER, clean_trade_csv
+
+            entries[f"{prefix}{role}/{MEMBER}"] = clean_trade_csv(case.trade_history, table, known_case.texts(),
+                                                                  user_names)
         entries[prefix + "description.txt"] = _description(case, facts, seen[0] if seen else None, user_names,
                                                            table, known_case.texts())
         if len(table):
@@ -287,39 +305,53 @@ def build_bundle(case: Case, out_zip: Path, *, progress: Progress | None = None,
 
             entries, prefix, public_map = apply_public(entries, prefix, work, trade_id, REPORT, cancel)
         step("hashing", 0.78)
-        files: list[dict[str, Any]] = []
-        for entry_name, entry_src in sorted(entries.items()):
-            digest, size = sha256_of(iter([entry_src]) if isinstance(entry_src, bytes)
-                                     else _read_chunks(Path(str(entry_src))))
-            files.append({"path": entry_name, "sha256": digest, "bytes": size})
-        inner = [f["path"][len(prefix):] for f in files]
-        checks = checklist_mod.checklist_for(inner, role)
-        manifest = manifest_mod.make_manifest(trade_id=prefix.rstrip("/"), role=role, created=iso(created_at),
-                                              checklist=checks, files=files,
-                                              extra={"audience": audience, **(manifest_extra or {})})
+        manifest, checks = _manifest(entries, prefix, case, created_at,
+                                     {"audience": audience, **(manifest_extra or {})})
         entries[prefix + manifest_mod.MANIFEST] = manifest_mod.dump(manifest)
 
         step("checking for known values", 0.79)
         # Screenshots were swept as saved, in their thread; KnownValueFound: nothing is written.
         sweep(list(entries.items()), known_case.sweep_pairs(), cancel=cancel, swept=frozenset(shot_files))
         step("writing the zip", 0.8)
-        map_path = placeholders_path(map_for) if map_tmp.is_file() else None
-        # Which placeholder is which ID in a public bundle: the trader's, for a developer's questions.
-        public_path = map_for.with_name(map_for.stem + ".public-placeholders.json") if public_map else None
-        # The zip and its maps are committed together: all written in full, then all renamed.
-        with staged_outputs([out_zip] + [p for p in (map_path, public_path) if p is not None]) as staged:
-            write_zip(staged[0], list(entries.items()), created_at, cancel=cancel,
-                      progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None,
-                      sink=sink)
-            rest = iter(staged[1:])
-            if map_path is not None:
-                write_bytes_atomic(next(rest), map_tmp.read_bytes(), mode=0o600)  # private: never shared
-            if public_path is not None and public_map is not None:
-                write_map(next(rest), public_map)
+        map_path = _commit(out_zip, map_for, entries, created_at, map_tmp if map_tmp.is_file() else None,
+                           public_map, sink, cancel, progress)
     if progress is not None:
         progress("done", 1.0)
     return BundleResult(path=out_zip, manifest=manifest, missing=checklist_mod.missing(checks)
                         + collection_notes(report), report=report, map_path=map_path)
+
+
+def _manifest(entries: dict[str, Source], prefix: str, case: Case, created_at: datetime,
+              extra: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The manifest of `entries` (SHA-256 and size of each) and the checklist it holds."""
+    files: list[dict[str, Any]] = []
+    for entry_name, entry_src in sorted(entries.items()):
+        digest, size = sha256_of(iter([entry_src]) if isinstance(entry_src, bytes)
+                                 else _read_chunks(Path(str(entry_src))))
+        files.append({"path": entry_name, "sha256": digest, "bytes": size})
+    inner = [f["path"][len(prefix):] for f in files]
+    checks = checklist_mod.checklist_for(inner, case.role, _bisq_version(case))
+    manifest = manifest_mod.make_manifest(trade_id=prefix.rstrip("/"), role=case.role, created=iso(created_at),
+                                          checklist=checks, files=files, extra=extra)
+    return manifest, checks
+
+
+def _commit(out_zip: Path, map_for: Path, entries: dict[str, Source], created_at: datetime, map_tmp: Path | None,
+            public_map: PlaceholderTable | None, sink: Any, cancel: Callable[[], bool] | None,
+            progress: Progress | None) -> Path | None:
+    """The zip and its maps, committed together: all written in full, then all renamed. Returns the map's path.
+    The public map says which placeholder is which ID in a public bundle: the trader's, for a developer."""
+    map_path = placeholders_path(map_for) if map_tmp is not None else None
+    public_path = map_for.with_name(map_for.stem + ".public-placeholders.json") if public_map else None
+    with staged_outputs([out_zip] + [p for p in (map_path, public_path) if p is not None]) as staged:
+        write_zip(staged[0], list(entries.items()), created_at, cancel=cancel,
+                  progress=(lambda f: progress("writing the zip", 0.8 + 0.2 * f)) if progress else None, sink=sink)
+        rest = iter(staged[1:])
+        if map_tmp is not None:
+            write_bytes_atomic(next(rest), map_tmp.read_bytes(), mode=0o600)  # private: never shared
+        if public_path is not None and public_map is not None:
+            write_map(next(rest), public_map)
+    return map_path
 
 
 def _read_chunks(path: Path) -> Any:

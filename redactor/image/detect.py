@@ -14,25 +14,25 @@ and never the labels themselves, even on a row that also holds redacted data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from redactor.bisq import ids
+from redactor.image import bisq2screens
 from redactor.image.fieldlabels import (
     FIELD,
     GENERIC,
     ROW,
     Label,
     Matcher,
-    label_vocabulary,
     languages_seen,
     normalise,
     payment_method_names,
 )
 from redactor.image.layout import Line, group_lines, median_height, overlay_edge, split_cells
 from redactor.image.ocr import Word
+from redactor.image.values import is_known, is_plain_value, known_runs
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
@@ -51,8 +51,6 @@ COUNTRIES = set(
 # A piece of a hash or tx ID has hex letters; a run of plain digits is an account number (CLABE, CBU, …).
 HEX_RUN = re.compile(r"^(?=[0-9]*[a-f])[0-9a-f]{12,}\W*$")
 B32_RUN = re.compile(r"^[a-z2-7]{20,}(?:\.onion\S*)?\W*$|\.onion")
-AMOUNT = re.compile(r"^[\d.,]+$|^\d[\d.,]*\s?(?:BTC|EUR|USD|XMR|BSQ|%)?$|^(?:BTC|EUR|USD|XMR|BSQ)$")
-TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 @dataclass
@@ -86,15 +84,6 @@ def is_protected(word: Word) -> bool:
         has_digit = any(ch.isdigit() for ch in core)
         return has_digit and (hexish >= 0.9 or (b32ish >= 0.9 and len(core) >= 30))
     return False
-
-
-def is_plain_value(word: Word) -> bool:
-    """Amounts, prices, times: kept when a fill would merely pass over them, but redacted when they are part
-    of a personal value (an account number is digits too)."""
-    t = word.text.strip(",;()[]")
-    if TIME.match(t):
-        return True
-    return bool(AMOUNT.match(t)) and any(ch.isdigit() for ch in t) and len(t) < 16
 
 
 def _label_prefix(m: Matcher, words: list[Word], max_words: int) -> tuple[Label, int] | None:
@@ -174,72 +163,6 @@ class Found:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter((self.lines, self.spans))
-
-
-def known_tokens(values: Iterable[str]) -> frozenset[str]:
-    """Normalised words of values known to be personal (a contract's payment data: `contract.personal_values`)
-    that are specific enough to look for anywhere: names, places and banks (capitalised, 4+ letters), account
-    codes and handles (with digits or "_"; digits alone: 6+, matched only whole), an e-mail whole and its local
-    part; never a word of a Bisq label or payment method, nor a lower-case word of free text ("only", "cash")."""
-    vocabulary = label_vocabulary()
-    out: set[str] = set()
-    for value in values:
-        whole = normalise(value).replace(" ", "")
-        if len(whole) >= 6 and whole not in vocabulary:
-            out.add(whole)
-        if "@" in value:
-            local = normalise(value.split("@", 1)[0]).replace(" ", "")
-            if len(local) >= 4:
-                out.add(local)
-            continue
-        for raw in value.split():
-            token = normalise(raw).replace(" ", "")
-            if len(token) < 4 or token in vocabulary:
-                continue
-            if token.isdigit():
-                if len(token) >= 6:
-                    out.add(token)
-            elif raw[:1].isupper() or "_" in raw or any(ch.isdigit() for ch in token):
-                out.add(token)
-    return frozenset(out)
-
-
-def _is_known(word: Word, known: frozenset[str]) -> bool:
-    """The word is a known value, or (for 6+ letters) holds one or is one OCR error away from one (an accent
-    read as another letter: "Müller" -> "Miller"); an amount or a time only when it is exactly one."""
-    n = normalise(word.text).replace(" ", "")
-    if len(n) < 4:
-        return False
-    if n in known:
-        return True
-    return not is_plain_value(word) and any(len(t) >= 6 and not t.isdigit() and (t in n or _one_edit(n, t))
-                                            for t in known)
-
-
-def _known_runs(cell: list[Word], known: frozenset[str]) -> list[list[Word]]:
-    """Runs of 2-6 neighbouring words that together spell a known value: an account number OCR read as
-    "1234 5678 9012" (each piece too short to look for on its own)."""
-    norms = [normalise(w.text).replace(" ", "") for w in cell]
-    runs = []
-    for i in range(len(cell)):
-        joined = norms[i]
-        for j in range(i + 1, min(i + 6, len(cell))):
-            joined += norms[j]
-            if len(joined) >= 6 and joined in known:
-                runs.append(cell[i:j + 1])
-    return runs
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """a and b differ by exactly one substituted, inserted or deleted character."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozenset[str] = frozenset()) -> Found:
@@ -331,18 +254,27 @@ def find_spans(words: list[Word], gray: np.ndarray | None = None, known: frozens
             for a, b, reason in _pattern_words(cell):
                 spans.append(Span(line, cell[a:b + 1], reason))
             if known:
-                spans.extend(Span(line, [w], "known-personal") for w in cell if _is_known(w, known))
-                spans.extend(Span(line, run, "known-personal") for run in _known_runs(cell, known))
+                spans.extend(Span(line, [w], "known-personal") for w in cell if is_known(w, known))
+                spans.extend(Span(line, run, "known-personal") for run in known_runs(cell, known))
 
-    # Protect labels and identifiers: drop them from every span (the fill is split around them later).
-    # Inside a payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure).
+    return _protect(lines, spans, label_ids, unread)
+
+
+def _protect(lines: list[Line], spans: list[Span], label_ids: set[int], unread: list[Unread]
+             ) -> Found:
+    """Labels and identifiers dropped from every span (the fill is split around them later). Inside a
+    payment-details row the whole value goes, inner "IBAN:" labels included (hides its structure); Bisq 2's
+    free-text account data and receiving addresses (bisq2screens.py) go whole, labels and IDs included."""
     row_ids = {id(w) for sp in spans if sp.reason == "payment-details" for w in sp.words}
+    bisq2 = [Span(ln, ws, why, to_cell_end=True, left=left) for ln, ws, why, left in bisq2screens.spans(lines)]
+    row_ids |= {id(w) for sp in bisq2 for w in sp.words}
     out = []
     for sp in spans:
         kept = [w for w in sp.words if (id(w) in row_ids or id(w) not in label_ids) and not is_protected(w)]
         if kept:
             sp.words = kept
             out.append(sp)
+    out.extend(bisq2)
     return Found(lines, out, label_ids - row_ids, unread)
 
 

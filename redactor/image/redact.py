@@ -28,10 +28,11 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 from redactor.errors import BadInput, OutputError, RedactorError, UnsafeOutput
 from redactor.fsutil import check_output_path, write_bytes_atomic
 from redactor.image import kinds, preprocess
-from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_plain_value, is_protected, known_tokens
+from redactor.image.detect import EMAIL, IBAN, PHONE, Span, find_spans, is_protected
 from redactor.image.fieldlabels import label_vocabulary, normalise
 from redactor.image.layout import Line
 from redactor.image.ocr import OcrEngine, RectEdges, TesseractOcr, Word
+from redactor.image.values import is_plain_value, known_tokens
 
 log = logging.getLogger(__name__)
 
@@ -486,11 +487,6 @@ def _regions(boxes: Sequence[Box], width: int, height: int) -> list[tuple[int, i
     return [(a, b, c, d) for a, b, c, d in regs]
 
 
-def _reocr_regions(rendered: Image.Image, boxes: Sequence[Box], ocr: OcrEngine) -> list[Word]:
-    """Read again only the redacted regions (and their neighbourhood), as the engine reads regions best."""
-    return ocr.read_regions(rendered, _regions(boxes, rendered.width, rendered.height))
-
-
 def _problems(words: list[Word], redaction: Redaction, boxes: Sequence[Box]) -> tuple[list[str], list[Word]]:
     problems: set[str] = set()
     leaks: list[Word] = []
@@ -529,7 +525,8 @@ def _verify(rendered: Image.Image, redaction: Redaction, boxes: Sequence[Box],
             ocr: OcrEngine) -> tuple[list[str], list[Word]]:
     if not boxes:
         return [], []
-    return _problems(_reocr_regions(rendered, boxes, ocr), redaction, boxes)
+    # Only the redacted regions and their neighbourhood are read again, as the engine reads regions best.
+    return _problems(ocr.read_regions(rendered, _regions(boxes, rendered.width, rendered.height)), redaction, boxes)
 
 
 def _widen(boxes: list[Box], leaks: list[Word], width: int, height: int) -> list[Box]:

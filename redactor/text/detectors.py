@@ -22,7 +22,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from redactor.text import freeform, userpaths
+from redactor.text import bisq2logs, freeform, userpaths
 from redactor.text.fields import (
     BRIDGE_TRIGGERS,
     PAYLOAD_FIELDS,
@@ -161,6 +161,7 @@ class Scanner:
         freeform.keys(buf, add)
         freeform.phones_intl(buf, add)
         userpaths.path_hits(buf, add)
+        bisq2logs.hits(buf, add)  # Bisq 2's own forms (dumps, account names, keys): redactor/text/bisq2logs.py
         self._json(buf, add)
         lines = self._all_lines(low) if self.every_line else self._hot_lines(buf, low, _bridge_addresses(buf, raw))
         for ls, le, flags in lines:

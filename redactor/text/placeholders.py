@@ -18,7 +18,8 @@ from redactor.text.spans import printable
 
 # Every category a report can count. `user` (the OS user name) is always `<user>`: it is the trader's own.
 KINDS = ("name", "email", "phone", "iban", "account", "address", "bank", "text", "payment", "salt", "ip",
-         "bridge", "xkey", "privkey", "user")
+         "bridge", "xkey", "privkey", "user",
+         "accountname")
 
 _PHONE_KEEP = re.compile(r"[^\d+]")
 

@@ -43,12 +43,13 @@ ROLE_NAMES = {"buyer": "BTC buyer", "seller": "BTC seller"}
 
 def checklist_lines(checklist: Any, prefix: str = "") -> list[str]:
     """The core's checklist ({item key: present}, or {role: {...}} after a merge) as display lines."""
-    from redactor.bundle.checklist import ITEMS
+    from redactor.bundle.checklist import items_of
 
     if not checklist:
         return []
     if not isinstance(checklist, dict):
         return [f"{prefix}{item}" for item in checklist]
+    ITEMS = items_of(checklist)  # noqa: N806 - Bisq 1's or Bisq 2's sentences
     lines = []
     for key, value in checklist.items():
         if isinstance(value, dict):

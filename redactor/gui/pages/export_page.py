@@ -38,9 +38,10 @@ OK, MISSING, OPTIONAL = "✔", "✘", "–"
 
 def checklist(state: FlowState) -> list[tuple[str, str]]:
     """(mark, sentence) for support's checklist (the core's items) against what the trader has given so far."""
-    from redactor.bundle.checklist import ITEMS
+    from redactor.bundle.checklist import BISQ2_SHOT, items_for
 
     kinds = {s.kind for s in state.shots if s.ready}
+    version = getattr(state.data_dir, "bisq_version", 1)
     have = {
         "description": bool(state.description.strip()),
         "txids": bool(state.txids),
@@ -51,8 +52,8 @@ def checklist(state: FlowState) -> list[tuple[str, str]]:
         (OK if state.trade_id else MISSING, f"the trade ID: {state.trade_id or 'missing'}"),
         (OK if state.role else MISSING, f"your role: {ROLE_TITLES.get(state.role, 'missing')}"),
     ]
-    for key, (sentence, required) in ITEMS.items():
-        ok = have.get(key, key.split(":", 1)[-1] in kinds)
+    for key, (sentence, required) in items_for(version).items():
+        ok = have.get(key, BISQ2_SHOT.get(key, key.split(":", 1)[-1]) in kinds)
         items.append((OK if ok else MISSING if required else OPTIONAL, sentence))
     return items
 
@@ -219,11 +220,11 @@ class ExportPage(Page):
         self.message.error(text)
 
     def _done(self, result: Any) -> None:
-        from redactor.bundle.checklist import ITEMS
+        from redactor.bundle.checklist import ALL_ITEMS, ITEMS_BISQ2
 
         self.state.bundle = result
         self.show_button.setEnabled(True)
-        optional = {sentence for sentence, required in ITEMS.values() if not required}
+        optional = {sentence for sentence, required in [*ALL_ITEMS.values(), *ITEMS_BISQ2.values()] if not required}
         missing = [str(m) for m in result.missing or [] if m not in optional]
         text = f"Saved {result.path}."
         if self.audience.audience == "agent" and "encrypt_to" in self.handoff.bundle_options():

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from redactor.bisq.ids import TXID, is_trade_id
+from redactor.bisq.tradefacts import money
 from redactor.gui import workers
 from redactor.gui.pages.base import Message, Page, heading
 from redactor.gui.settings import Settings
@@ -74,7 +75,8 @@ class TradePage(Page):
         layout.addWidget(heading("Which trade is it about?"))
         found_label = QLabel("Trades &found in your logs (newest last):")
         self.trades = QTreeWidget()
-        self.trades.setHeaderLabels(["Trade ID", "First seen", "Last seen", "Transactions"])
+        self.trades.setHeaderLabels(["Trade ID", "First seen", "Last seen", "Amount", "Payment method", "Role", "State",
+                                     "Transactions"])
         self.trades.setRootIsDecorated(False)
         self.trades.setMaximumHeight(150)
         self.trades.setAccessibleName("Trades found in the logs")
@@ -162,10 +164,13 @@ class TradePage(Page):
         self._job = None
         self.state.trades = list(trades)
         for t in trades:
-            item = QTreeWidgetItem([t.trade_id, str(t.first_seen or ""), str(t.last_seen or ""), str(len(t.txids))])
+            facts = getattr(t, "facts", {})  # what the logs tell of it (issue 17: what a trader recognises)
+            item = QTreeWidgetItem([t.trade_id, str(t.first_seen or ""), str(t.last_seen or ""), money(facts),
+                                    facts.get("method", ""), facts.get("role", ""), facts.get("state", ""),
+                                    str(len(t.txids))])
             item.setData(0, Qt.ItemDataRole.UserRole, t)
             self.trades.addTopLevelItem(item)
-        for col in range(3):
+        for col in range(self.trades.columnCount() - 1):
             self.trades.resizeColumnToContents(col)
         n = len(trades)
         self.message.info(f"Found {n} trade{'s' if n != 1 else ''} in your logs. Pick one or type its ID."
