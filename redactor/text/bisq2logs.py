@@ -58,7 +58,8 @@ _B64_MIN_RUN = b"B" * MIN_KEY_B64
 _B64_REST = re.compile(rb"B*")
 _MOUNT_PATH = re.compile(rb"/media/(?P<name>[^\s/\\:*?\"<>|,;=()\[\]'{}%$]{1,32})/")  # led by a literal: fast
 _OPEN = {ord("("): ord(")"), ord("["): ord("]"), ord("{"): ord("}")}
-_TOKEN_END = b",)]} \t\r\n"
+_TOKEN = re.compile(rb"[^,)\]} \t\r\n]*")  # a bare value: up to the next separator or closing bracket
+_BRACKET = re.compile(rb"[()\[\]{}]")
 _CLASS_PREFIX = re.compile(rb"[A-Za-z_][\w.$]*(?=[(\[{])")  # `PrivateKeyDto[`, `Observable{`, `Optional[`
 
 
@@ -137,10 +138,8 @@ def _value_span(buf: bytes, vs: int) -> tuple[int, int]:
     start = cls.end() if cls else vs
     if start < end and buf[start] in _OPEN:
         return vs, _close(buf, start, end)
-    pos = vs
-    while pos < end and buf[pos] not in _TOKEN_END:
-        pos += 1
-    return vs, pos
+    m = _TOKEN.match(buf, vs, end)
+    return vs, m.end() if m else vs
 
 
 def _backslashes(buf: bytes, q: int) -> int:
@@ -157,14 +156,13 @@ def _escaped(buf: bytes, q: int) -> bool:
 def _close(buf: bytes, start: int, end: int) -> int:
     """Past the bracket that closes the one at `start` (the entry's end if it never closes)."""
     depth = 0
-    for pos in range(start, end):
-        c = buf[pos]
-        if c in _OPEN:
+    for m in _BRACKET.finditer(buf, start, end):  # only the brackets, found by `re`, not every byte
+        if buf[m.start()] in _OPEN:
             depth += 1
-        elif c in (0x29, 0x5D, 0x7D):
+        else:
             depth -= 1
             if depth == 0:
-                return pos + 1
+                return m.end()
     return end
 
 
