@@ -12,7 +12,7 @@ MAX_FUNCTION_LINES = 60
 ROOT = Path(__file__).resolve().parent.parent / "redactor"
 
 # Known debt (issue 12): the size each had when the rule came. Shrink them; never add one.
-MODULE_DEBT = {"cli.py": 525, "image/redact.py": 697}
+MODULE_DEBT = {"image/redact.py": 697}
 FUNCTION_DEBT = {"bundle/writer.py:build_bundle": 158, "gui/pages/screenshots_page.py:ScreenshotsPage.__init__": 113,
                  "gui/pages/trade_page.py:TradePage.__init__": 72, "image/detect.py:find_spans": 102}
 

@@ -126,19 +126,22 @@ class TradePage(Page):
         body.addWidget(prompts, 2)
         layout.addLayout(body, 1)
 
-        contract_row = QHBoxLayout()
-        contract_label = QLabel("&Contract JSON (optional):")
-        self.contract = QLineEdit()
-        self.contract.setPlaceholderText("In Bisq: Support → the dispute → Contract → copy it into a file")
-        contract_label.setBuddy(self.contract)
-        browse = QPushButton("B&rowse…")
-        browse.clicked.connect(self._browse_contract)
-        contract_row.addWidget(contract_label)
-        contract_row.addWidget(self.contract, 1)
-        contract_row.addWidget(browse)
-        layout.addLayout(contract_row)
+        layout.addLayout(self._contract_row())
         self.message = Message()
         layout.addWidget(self.message)
+
+    def _contract_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        label = QLabel("&Contract JSON (optional):")
+        self.contract = QLineEdit()
+        self.contract.setPlaceholderText("In Bisq: Support → the dispute → Contract → copy it into a file")
+        label.setBuddy(self.contract)
+        browse = QPushButton("B&rowse…")
+        browse.clicked.connect(self._browse_contract)
+        row.addWidget(label)
+        row.addWidget(self.contract, 1)
+        row.addWidget(browse)
+        return row
 
     # --- trades from the logs ---
 
