@@ -42,6 +42,11 @@ def test_bisq2_chat_rules_warning_is_part_of_the_chat() -> None:
     assert kinds.recognise(cells).kind == kinds.CHAT
 
 
+def test_a_chat_message_glued_to_the_nickname_before_it() -> None:
+    # Bisq 2's trade chat in Spanish: OCR read the nickname and the message as one word.
+    assert kinds.recognise(["aliceha enviado los datos de la cuenta de pago:"]).kind == kinds.CHAT
+
+
 def test_a_label_that_only_starts_like_a_headline_is_no_headline() -> None:
     # "Error message" is a row of Trade details; "Trade" alone is too weak to name the window.
     assert kinds.recognise(["Error message", "something went wrong"]).kind == kinds.OTHER

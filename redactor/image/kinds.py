@@ -219,29 +219,31 @@ PREFIX = 3  # phrases are indexed by their first characters (every usable phrase
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]]]:
-    """Whole-cell phrases by their text; the others by their first characters."""
+def _index() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]], tuple[Phrase, ...]]:
+    """Whole-cell phrases by their text, cell-start phrases by their first characters, and the phrases
+    looked for anywhere."""
     whole: dict[str, list[Phrase]] = {}
     by_prefix: dict[str, list[Phrase]] = {}
+    anywhere: list[Phrase] = []
     for ph in phrases():
-        if SIGNALS[ph.key].where == "line":
+        where = SIGNALS[ph.key].where
+        if where == "line":
             whole.setdefault(ph.norm, []).append(ph)
-        else:
+        elif where == "start":
             by_prefix.setdefault(ph.norm[:PREFIX], []).append(ph)
-    return whole, by_prefix
+        else:
+            anywhere.append(ph)
+    return whole, by_prefix, tuple(anywhere)
 
 
 def _exact_hits(cell: str) -> set[Phrase]:
-    whole, by_prefix = _index()
+    whole, by_prefix, anywhere = _index()
     head = _head(cell)
     found = set(whole.get(cell, ())) | set(whole.get(cell[head:], ()))
-    # A phrase starts at the cell's start or, for "any" phrases, after a space.
-    starts = [0] + [i + 1 for i, ch in enumerate(cell) if ch == " "]
-    for pos in starts:
-        for ph in by_prefix.get(cell[pos:pos + PREFIX], ()):
-            where = SIGNALS[ph.key].where
-            if (pos in (0, head) or where == "any") and cell.startswith(ph.norm, pos):
-                found.add(ph)
+    for pos in {0, head}:
+        found.update(ph for ph in by_prefix.get(cell[pos:pos + PREFIX], ()) if cell.startswith(ph.norm, pos))
+    # Anywhere, even inside a word: OCR glues a chat's nickname to the message after it ("aliceha enviado").
+    found.update(ph for ph in anywhere if ph.norm in cell)
     return found
 
 
